@@ -1,0 +1,230 @@
+package com.customerrelay.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Checks a request against PRODUCT.md §1 and the vendors' own rules. Every broken rule yields one message
+ * naming the member and the rule, e.g. "targets.expandable.contactId is required".
+ */
+public final class RequestValidator {
+
+    public static final int MAX_ID_LENGTH = 200;
+
+    private final Map<String, VendorProfile> vendors = new LinkedHashMap<>();
+
+    public RequestValidator(List<VendorProfile> profiles) {
+        profiles.forEach(p -> vendors.put(p.name(), p));
+    }
+
+    public VendorProfile profile(String vendor) {
+        return vendors.get(vendor);
+    }
+
+    /** Outcome of validation: the request, or the messages (never both). */
+    public record Result(UpdateRequest request, List<String> errors, String id, List<String> vendors) {
+        public boolean valid() {
+            return errors.isEmpty();
+        }
+
+        public String message() {
+            return String.join("; ", errors);
+        }
+    }
+
+    public Result validate(JsonNode node) {
+        List<String> errors = new ArrayList<>();
+        String id = idOf(node);
+        if (node == null || !node.isObject()) {
+            errors.add("request must be a JSON object, not " + Json.typeName(node));
+            return new Result(null, errors, id, List.of());
+        }
+        JsonNode given = node.get("id");
+        if (given != null && !given.isNull()) {
+            if (!given.isTextual() || given.asText().isBlank()) {
+                errors.add("id must be a non-empty string");
+            } else if (given.asText().length() > MAX_ID_LENGTH) {
+                errors.add("id must be at most " + MAX_ID_LENGTH + " characters (it has " + given.asText().length()
+                        + ")");
+            }
+        }
+        Set<String> allowedTop = Set.of("id", "kind", "occurredAt", "targets", "data", "vendorFields");
+        node.fieldNames().forEachRemaining(name -> {
+            if (!allowedTop.contains(name)) {
+                errors.add(name + " is not a member of an update request");
+            }
+        });
+
+        String kind = null;
+        JsonNode kindNode = node.get("kind");
+        if (kindNode == null || kindNode.isNull()) {
+            errors.add("kind is required");
+        } else if (!kindNode.isTextual() || !CanonicalFields.kinds().contains(kindNode.asText())) {
+            errors.add("kind must be one of contact, customer, not " + describe(kindNode));
+        } else {
+            kind = kindNode.asText();
+        }
+
+        Instant occurredAt = null;
+        JsonNode occurred = node.get("occurredAt");
+        if (occurred != null && !occurred.isNull()) {
+            try {
+                occurredAt = Instant.parse(occurred.asText());
+                if (!occurred.isTextual()) {
+                    throw new DateTimeParseException("not text", occurred.asText(), 0);
+                }
+            } catch (DateTimeParseException e) {
+                errors.add("occurredAt must be an ISO-8601 instant such as 2026-11-22T10:15:00Z");
+            }
+        }
+
+        JsonNode data = node.get("data");
+        boolean dataUsable = false;
+        if (data != null && !data.isNull()) {
+            if (!data.isObject()) {
+                errors.add("data must be an object, not " + Json.typeName(data));
+            } else if (kind != null) {
+                CanonicalFields.validate(kind, data, errors);
+                dataUsable = true;
+            }
+        }
+
+        JsonNode vendorFields = node.get("vendorFields");
+        if (vendorFields != null && !vendorFields.isNull() && !vendorFields.isObject()) {
+            errors.add("vendorFields must be an object, not " + Json.typeName(vendorFields));
+            vendorFields = null;
+        }
+
+        List<String> targetNames = new ArrayList<>();
+        JsonNode targets = node.get("targets");
+        if (targets == null || targets.isNull()) {
+            errors.add("targets is required");
+        } else if (!targets.isObject()) {
+            errors.add("targets must be an object, not " + Json.typeName(targets));
+        } else if (targets.isEmpty()) {
+            errors.add("targets must name at least one vendor");
+        } else {
+            Iterator<Map.Entry<String, JsonNode>> entries = targets.fields();
+            while (entries.hasNext()) {
+                Map.Entry<String, JsonNode> entry = entries.next();
+                String vendor = entry.getKey();
+                String path = "targets." + vendor;
+                VendorProfile profile = vendors.get(vendor);
+                if (profile == null) {
+                    errors.add(path + " is not a known vendor (known: " + String.join(", ", new TreeSet<>(
+                            vendors.keySet())) + ")");
+                    continue;
+                }
+                targetNames.add(vendor);
+                if (kind != null && !profile.kinds().contains(kind)) {
+                    errors.add(path + ": " + vendor + " does not serve kind " + kind);
+                    continue;
+                }
+                JsonNode keys = entry.getValue();
+                if (!keys.isObject()) {
+                    errors.add(path + " must be an object of record keys, not " + Json.typeName(keys));
+                    continue;
+                }
+                if (kind == null) {
+                    continue;
+                }
+                profile.validateKeys(kind, keys, path, errors);
+                if (dataUsable) {
+                    profile.validateData(kind, data, errors);
+                }
+                JsonNode own = vendorFields == null ? null : vendorFields.get(vendor);
+                boolean hasOwn = own != null && own.isObject() && !own.isEmpty();
+                if (!hasOwn && !hasMappedData(profile, kind, dataUsable ? data : null)) {
+                    errors.add(path + " has nothing to update: no member of data maps to " + vendor
+                            + " and vendorFields." + vendor + " is absent or empty");
+                }
+            }
+        }
+
+        if (vendorFields != null) {
+            Iterator<Map.Entry<String, JsonNode>> entries = vendorFields.fields();
+            while (entries.hasNext()) {
+                Map.Entry<String, JsonNode> entry = entries.next();
+                String vendor = entry.getKey();
+                String path = "vendorFields." + vendor;
+                JsonNode fields = entry.getValue();
+                if (!vendors.containsKey(vendor)) {
+                    errors.add(path + " is not a known vendor");
+                } else if (targets != null && targets.isObject() && !targets.has(vendor)) {
+                    errors.add(path + " is given but " + vendor + " is not in targets");
+                } else if (!fields.isObject()) {
+                    errors.add(path + " must be a flat object, not " + Json.typeName(fields));
+                } else {
+                    List<String> nested = new ArrayList<>();
+                    fields.fields().forEachRemaining(f -> {
+                        if (f.getValue().isContainerNode()) {
+                            nested.add(f.getKey() + " is " + Json.typeName(f.getValue()));
+                        }
+                    });
+                    if (!nested.isEmpty()) {
+                        errors.add(path + " must be a flat object: " + String.join(", ", nested));
+                    } else if (kind != null) {
+                        vendors.get(vendor).validateVendorFields(kind, fields, errors);
+                    }
+                }
+            }
+        }
+
+        if (data == null && (vendorFields == null || vendorFields.isEmpty()) && !targetNames.isEmpty()
+                && errors.stream().noneMatch(e -> e.contains("has nothing to update"))) {
+            errors.add("data is required unless vendorFields gives every target something to send");
+        }
+
+        if (!errors.isEmpty()) {
+            return new Result(null, errors, id, targetNames);
+        }
+        UpdateRequest request = new UpdateRequest(id, kind, occurredAt, (ObjectNode) node);
+        return new Result(request, errors, id, targetNames);
+    }
+
+    private static boolean hasMappedData(VendorProfile profile, String kind, JsonNode data) {
+        if (data == null) {
+            return false;
+        }
+        Set<String> fields = profile.fields(kind);
+        return CanonicalFields.leaves(kind, data).keySet().stream().anyMatch(fields::contains);
+    }
+
+    private static String describe(JsonNode node) {
+        return node.isTextual() ? "\"" + node.asText() + "\"" : Json.typeName(node);
+    }
+
+    /** The request's own id when it has a usable one, else one derived from its content. */
+    public static String idOf(JsonNode node) {
+        JsonNode given = node != null && node.isObject() ? node.get("id") : null;
+        if (given != null && given.isTextual() && !given.asText().isBlank()
+                && given.asText().length() <= MAX_ID_LENGTH) {
+            return given.asText();
+        }
+        return node == null ? deriveId("") : deriveId(Json.canonical(node));
+    }
+
+    /** A stable id from content: the same request sent twice gets the same id. */
+    public static String deriveId(String content) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8));
+            return "sha256-" + HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package com.customerrelay.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Set;
+
+/** What the core needs to know about a vendor to validate a request for it, before any delivery. */
+public interface VendorProfile {
+
+    /** Name used in {@code targets} and {@code vendorFields}. */
+    String name();
+
+    /** Kinds this vendor serves. */
+    Set<String> kinds();
+
+    /** Canonical leaf paths (see {@link CanonicalFields}) this vendor has a place for, per kind. */
+    Set<String> fields(String kind);
+
+    /** Checks {@code targets.<name>}: the record keys. {@code path} is "targets.&lt;name&gt;". */
+    void validateKeys(String kind, JsonNode keys, String path, List<String> errors);
+
+    /** Vendor-specific rules on canonical data (e.g. RPM's salutations); data is already type-checked. */
+    default void validateData(String kind, JsonNode data, List<String> errors) {
+    }
+
+    /** Vendor-specific rules on {@code vendorFields.<name>}, already known to be a flat object. */
+    default void validateVendorFields(String kind, JsonNode fields, List<String> errors) {
+    }
+
+    /** Identifies the record at the vendor, for ordering updates of the same record. */
+    String recordKey(String kind, JsonNode keys);
+
+    /** Helpers for key checks. */
+    static void requireString(JsonNode keys, String path, String name, List<String> errors) {
+        JsonNode value = keys.get(name);
+        if (value == null || value.isNull()) {
+            errors.add(path + "." + name + " is required");
+        } else if (!value.isTextual()) {
+            errors.add(path + "." + name + " must be a string, not " + Json.typeName(value));
+        } else if (value.asText().isBlank()) {
+            errors.add(path + "." + name + " must not be empty");
+        }
+    }
+
+    static void requireInteger(JsonNode keys, String path, String name, List<String> errors) {
+        JsonNode value = keys.get(name);
+        if (value == null || value.isNull()) {
+            errors.add(path + "." + name + " is required");
+        } else if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            errors.add(path + "." + name + " must be an integer, not " + Json.typeName(value));
+        } else if (value.asLong() <= 0) {
+            errors.add(path + "." + name + " must be a positive integer");
+        }
+    }
+
+    static void allowOnly(JsonNode keys, String path, Set<String> allowed, List<String> errors) {
+        keys.fieldNames().forEachRemaining(name -> {
+            if (!allowed.contains(name)) {
+                errors.add(path + "." + name + " is not a key of this target (expected " + String.join(", ",
+                        allowed.stream().sorted().toList()) + ")");
+            }
+        });
+    }
+}

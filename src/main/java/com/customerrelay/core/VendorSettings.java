@@ -1,0 +1,43 @@
+package com.customerrelay.core;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/** One vendor's relay.vendors.&lt;v&gt;.* settings. Secrets read through {@link #secret} are registered for masking. */
+public record VendorSettings(String vendor, String baseUrl, int maxAttempts, long initialDelayMs, long maxDelayMs,
+                             long timeoutMs, int concurrency, Function<String, Optional<String>> lookup,
+                             String prefix) {
+
+    public VendorSettings {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException(prefix + "max-attempts must be at least 1");
+        }
+        if (concurrency < 1) {
+            throw new IllegalArgumentException(prefix + "concurrency must be at least 1");
+        }
+    }
+
+    public boolean sandboxed() {
+        return baseUrl == null;
+    }
+
+    public String setting(String name, String fallback) {
+        return lookup.apply(prefix + name).orElse(fallback);
+    }
+
+    public String secret(String name) {
+        String value = lookup.apply(prefix + name).orElse("");
+        Secrets.register(value);
+        return value;
+    }
+
+    public VendorSettings withBaseUrl(String url) {
+        return new VendorSettings(vendor, url, maxAttempts, initialDelayMs, maxDelayMs, timeoutMs, concurrency, lookup,
+                prefix);
+    }
+
+    @Override
+    public String toString() {
+        return "VendorSettings[" + vendor + ", baseUrl=" + baseUrl + "]";
+    }
+}

@@ -1,0 +1,12 @@
+package com.customerrelay.delivery;
+
+import com.customerrelay.core.UpdateRequest;
+
+/** One request on its way to one vendor, as claimed from the store for an attempt. */
+public record Delivery(long id, String requestId, String vendor, String kind, int attempt, long firstAttemptAt,
+                       String requestJson, String sourceJson) {
+
+    public UpdateRequest request() {
+        return UpdateRequest.fromStored(requestId, requestJson);
+    }
+}

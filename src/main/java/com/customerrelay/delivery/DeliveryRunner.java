@@ -1,0 +1,119 @@
+package com.customerrelay.delivery;
+
+import com.customerrelay.core.Json;
+import com.customerrelay.core.Secrets;
+import com.customerrelay.core.VendorSettings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+/**
+ * Runs one attempt of a claimed delivery with the vendor's client and records what came of it: delivered,
+ * waiting for a later attempt (never sleeping here), or written as a dead letter.
+ */
+public final class DeliveryRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryRunner.class);
+
+    private final DeliveryStore store;
+    private final DeadLetterWriter deadLetters;
+    private final Map<String, VendorClient> clients;
+    private final Map<String, VendorSettings> settings;
+    private Dispatcher dispatcher;
+
+    public DeliveryRunner(DeliveryStore store, DeadLetterWriter deadLetters, Map<String, VendorClient> clients,
+                          Map<String, VendorSettings> settings) {
+        this.store = store;
+        this.deadLetters = deadLetters;
+        this.clients = clients;
+        this.settings = settings;
+    }
+
+    public void setDispatcher(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    public void deliver(Delivery delivery) {
+        try {
+            Outcome outcome;
+            try {
+                VendorClient client = clients.get(delivery.vendor());
+                outcome = client == null
+                        ? Outcome.rejected("delivery to " + delivery.vendor() + " is not available in this version",
+                        null, null, null)
+                        : client.deliver(delivery);
+            } catch (RuntimeException e) {
+                outcome = Outcome.retry("unexpected error in the " + delivery.vendor() + " client: "
+                        + e.getClass().getSimpleName() + ": " + Secrets.mask(e.getMessage()), null, null, null, null);
+                LOG.error("Delivery {} of request {} to {} failed unexpectedly: {}", delivery.id(),
+                        delivery.requestId(), delivery.vendor(), Secrets.mask(String.valueOf(e.getMessage())));
+            }
+            record(delivery, outcome);
+        } finally {
+            if (dispatcher != null) {
+                dispatcher.finished(delivery.vendor());
+            }
+        }
+    }
+
+    private void record(Delivery delivery, Outcome outcome) {
+        VendorSettings vendor = settings.get(delivery.vendor());
+        switch (outcome.type()) {
+            case DELIVERED -> {
+                store.delivered(delivery.id());
+                LOG.debug("Delivered request {} to {} (attempt {})", delivery.requestId(), delivery.vendor(),
+                        delivery.attempt());
+            }
+            case REJECTED -> {
+                writeDeadLetter(delivery, "rejected", outcome);
+                store.dead(delivery.id(), errorJson(outcome));
+            }
+            case RETRY -> {
+                if (delivery.attempt() >= vendor.maxAttempts()) {
+                    writeDeadLetter(delivery, "exhausted", outcome);
+                    store.dead(delivery.id(), errorJson(outcome));
+                } else {
+                    long delay = RetryPolicy.delayMs(vendor, delivery.attempt(), outcome.retryAfterMs());
+                    store.retryAt(delivery.id(), System.currentTimeMillis() + delay, errorJson(outcome));
+                    LOG.info("Request {} to {}: attempt {} of {} failed ({}); next attempt in {} ms",
+                            delivery.requestId(), delivery.vendor(), delivery.attempt(), vendor.maxAttempts(),
+                            Secrets.mask(outcome.message()), delay);
+                }
+            }
+            default -> throw new IllegalStateException("unhandled outcome " + outcome.type());
+        }
+    }
+
+    private void writeDeadLetter(Delivery delivery, String reason, Outcome outcome) {
+        JsonNode request = null;
+        JsonNode source = null;
+        try {
+            request = Json.parse(delivery.requestJson());
+            source = delivery.sourceJson() == null ? null : Json.parse(delivery.sourceJson());
+        } catch (Exception e) {
+            LOG.warn("Stored request {} could not be read back for its dead letter", delivery.requestId());
+        }
+        deadLetters.write(new DeadLetterWriter.Letter(delivery.requestId(), delivery.vendor(), delivery.kind(), reason,
+                outcome.message(), outcome.httpStatus(), outcome.vendorMessage(), outcome.vendorCode(),
+                delivery.attempt(), delivery.firstAttemptAt(), System.currentTimeMillis(), source, request,
+                request == null ? delivery.requestJson() : null));
+    }
+
+    private static String errorJson(Outcome outcome) {
+        ObjectNode error = Json.object();
+        error.put("message", Secrets.mask(outcome.message()));
+        if (outcome.httpStatus() != null) {
+            error.put("httpStatus", outcome.httpStatus());
+        }
+        if (outcome.vendorMessage() != null) {
+            error.put("vendorMessage", Secrets.mask(outcome.vendorMessage()));
+        }
+        if (outcome.vendorCode() != null) {
+            error.put("vendorCode", outcome.vendorCode());
+        }
+        return Json.write(error);
+    }
+}

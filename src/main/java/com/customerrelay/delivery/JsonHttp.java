@@ -1,0 +1,72 @@
+package com.customerrelay.delivery;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/**
+ * A small JSON-over-HTTP client shared by the vendor clients: explicit method, Content-Type and headers only
+ * (nothing from an intake leaks through), and a per-call timeout.
+ */
+public final class JsonHttp {
+
+    private final HttpClient client;
+    private final Duration timeout;
+
+    public JsonHttp(long timeoutMs) {
+        this.timeout = Duration.ofMillis(timeoutMs);
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    public record Response(int status, String body, Long retryAfterMs) {
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    public Response send(String method, String url, Map<String, String> headers, String json)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        headers.forEach(builder::header);
+        HttpResponse<String> response = client.send(builder.build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        Long retryAfter = response.headers().firstValue("Retry-After").map(JsonHttp::parseRetryAfter).orElse(null);
+        return new Response(response.statusCode(), response.body(), retryAfter);
+    }
+
+    /** Retry-After as delay-seconds or an HTTP date; null when it is neither. */
+    public static Long parseRetryAfter(String value) {
+        String v = value.trim();
+        try {
+            return Math.max(0, Long.parseLong(v)) * 1000;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
+            } catch (RuntimeException notDate) {
+                return null;
+            }
+        }
+    }
+
+    /** Statuses that may clear by themselves (PRODUCT.md §3). */
+    public static boolean isTransient(int status) {
+        return status == 408 || status == 425 || status == 429 || status >= 500;
+    }
+}
