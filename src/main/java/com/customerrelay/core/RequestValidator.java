@@ -94,8 +94,10 @@ public final class RequestValidator {
 
         JsonNode data = node.get("data");
         boolean dataUsable = false;
+        boolean dataBroken = false;
         if (data != null && !data.isNull()) {
             if (!data.isObject()) {
+                dataBroken = true;
                 errors.add("data must be an object, not " + Json.typeName(data));
             } else if (kind != null) {
                 CanonicalFields.validate(kind, data, errors);
@@ -148,7 +150,7 @@ public final class RequestValidator {
                 }
                 JsonNode own = vendorFields == null ? null : vendorFields.get(vendor);
                 boolean hasOwn = own != null && own.isObject() && !own.isEmpty();
-                if (!hasOwn && !hasMappedData(profile, kind, dataUsable ? data : null)) {
+                if (!hasOwn && !dataBroken && !hasMappedData(profile, kind, dataUsable ? data : null)) {
                     errors.add(path + " has nothing to update: no member of data maps to " + vendor
                             + " and vendorFields." + vendor + " is absent or empty");
                 }

@@ -52,18 +52,20 @@ public final class DeliveryStore implements Service {
     private static final String[] INDEXES = {
         "create unique index if not exists relay_delivery_request on relay_delivery(request_id, vendor)",
         "create index if not exists relay_delivery_record on relay_delivery(vendor, record_key, id)",
-        "create index if not exists relay_delivery_due on relay_delivery(vendor, status, next_attempt_at)"
+        "create index if not exists relay_delivery_status on relay_delivery(vendor, status, id)"
     };
+    /** Due deliveries in arrival order, skipping any whose record has an earlier delivery still unfinished. */
     private static final String DUE = """
             select id, request_id, vendor, kind, attempts, first_attempt_at, request_json, source_json, status
             from relay_delivery d
-            where d.vendor = ?
-              and ((d.status = 'PENDING' and d.next_attempt_at <= ?) or (d.status = 'INFLIGHT' and d.lease_until < ?))
+            where d.vendor = ? and d.status = ? and %s
               and not exists (select 1 from relay_delivery e
                               where e.vendor = d.vendor and e.record_key = d.record_key and e.id < d.id
                                 and e.status in ('PENDING', 'INFLIGHT'))
             order by d.id
             limit ?""";
+    private static final String DUE_PENDING = DUE.formatted("d.next_attempt_at <= ?");
+    private static final String DUE_EXPIRED = DUE.formatted("d.lease_until < ?");
 
     private final JdbcConnectionPool pool;
     private final Duration dedupeWindow;
@@ -155,18 +157,33 @@ public final class DeliveryStore implements Service {
         }
     }
 
-    /** Claims up to {@code limit} deliveries due for {@code vendor}, each leased for {@code leaseMs}. */
+    /**
+     * Claims up to {@code limit} deliveries due for {@code vendor}, each leased for {@code leaseMs}: new or retrying
+     * ones whose time has come, and in-flight ones whose lease ran out (their relay stopped mid-attempt).
+     */
     public List<Delivery> claim(String vendor, int limit, long leaseMs) {
-        long now = System.currentTimeMillis();
         List<Delivery> claimed = new ArrayList<>();
-        try (Connection c = pool.getConnection();
-             PreparedStatement q = c.prepareStatement(DUE);
+        try (Connection c = pool.getConnection()) {
+            claim(c, DUE_EXPIRED, INFLIGHT, vendor, limit, leaseMs, claimed);
+            if (claimed.size() < limit) {
+                claim(c, DUE_PENDING, PENDING, vendor, limit - claimed.size(), leaseMs, claimed);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("state store: cannot claim deliveries: " + e.getMessage(), e);
+        }
+        return claimed;
+    }
+
+    private void claim(Connection c, String query, String status, String vendor, int limit, long leaseMs,
+                       List<Delivery> claimed) throws SQLException {
+        long now = System.currentTimeMillis();
+        try (PreparedStatement q = c.prepareStatement(query);
              PreparedStatement u = c.prepareStatement("""
                      update relay_delivery set status = 'INFLIGHT', lease_until = ?, attempts = attempts + 1,
                        first_attempt_at = coalesce(first_attempt_at, ?), last_attempt_at = ?
                      where id = ? and status = ? and attempts = ?""")) {
             q.setString(1, vendor);
-            q.setLong(2, now);
+            q.setString(2, status);
             q.setLong(3, now);
             q.setInt(4, limit);
             try (ResultSet rs = q.executeQuery()) {
@@ -178,7 +195,7 @@ public final class DeliveryStore implements Service {
                     u.setLong(2, now);
                     u.setLong(3, now);
                     u.setLong(4, id);
-                    u.setString(5, rs.getString(9));
+                    u.setString(5, status);
                     u.setInt(6, attempts);
                     if (u.executeUpdate() == 1) {
                         claimed.add(new Delivery(id, rs.getString(2), rs.getString(3), rs.getString(4), attempts + 1,
@@ -186,10 +203,7 @@ public final class DeliveryStore implements Service {
                     }
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("state store: cannot claim deliveries: " + e.getMessage(), e);
         }
-        return claimed;
     }
 
     public void delivered(long id) {

@@ -44,6 +44,14 @@ public final class ExpandableSandbox implements Service {
             "ATTACHMENTS"));
     private static final String TOKEN_PREFIX = "EXP-SBX-";
 
+    static {
+        // The JDK server writes headers and body as separate segments; without TCP_NODELAY each answer waits on
+        // the client's delayed ACK (~40 ms). Read once, when the JDK's server classes load.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "expandable-sandbox");

@@ -38,7 +38,7 @@ final class ExpandableTokens {
     ExpandableTokens(JsonHttp http, VendorSettings settings) {
         this.http = http;
         this.url = settings.baseUrl() + "/auth-token-get";
-        this.dataSource = settings.secret("data-source");
+        this.dataSource = settings.setting("data-source", "");
         this.userName = settings.setting("user-name", "");
         this.password = settings.secret("password");
     }

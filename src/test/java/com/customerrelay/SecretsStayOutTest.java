@@ -1,0 +1,90 @@
+package com.customerrelay;
+
+import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.Requests;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Canary secrets — the Expandable password and the tokens it hands out — must appear in no log line and no dead
+ * letter, even when the vendor echoes them back in its error messages.
+ */
+class SecretsStayOutTest {
+
+    private static final String PASSWORD = "CANARY-PW-5d1e9a";
+    private static final String TOKEN_1 = "CANARY-TOKEN-77ab01";
+    private static final String TOKEN_2 = "CANARY-TOKEN-88cd02";
+    private static final Path LOG = Path.of("target", "test-logs", "relay.log");
+
+    @TempDir
+    Path dir;
+    WireMockServer expandable;
+    RelayHarness relay;
+
+    @AfterEach
+    void tearDown() {
+        if (relay != null) {
+            relay.close();
+        }
+        expandable.stop();
+    }
+
+    @Test
+    void canariesAppearInNoLogLineAndNoDeadLetter() throws Exception {
+        expandable = new WireMockServer(options().dynamicPort());
+        expandable.start();
+        expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).inScenario("t")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(okJson("{\"AUTH_TOKEN\":\"" + TOKEN_1 + "\"}"))
+                .willSetStateTo("2"));
+        expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).inScenario("t")
+                .whenScenarioStateIs("2").willReturn(okJson("{\"AUTH_TOKEN\":\"" + TOKEN_2 + "\"}")));
+        // token refused and echoed: refresh, then the second token is echoed in a 500 business error
+        expandable.stubFor(post(urlEqualTo("/api/customer-contact-update"))
+                .withRequestBody(matchingJsonPath("$.AUTH_TOKEN", com.github.tomakehurst.wiremock.client.WireMock
+                        .equalTo(TOKEN_1)))
+                .willReturn(aResponse().withStatus(401).withBody("{\"MESSAGE\":\"Auth Token " + TOKEN_1
+                        + " login failure.\",\"MESSAGE_CODE\":\"401\"}")));
+        expandable.stubFor(post(urlEqualTo("/api/customer-contact-update"))
+                .withRequestBody(matchingJsonPath("$.AUTH_TOKEN", com.github.tomakehurst.wiremock.client.WireMock
+                        .equalTo(TOKEN_2)))
+                .willReturn(aResponse().withStatus(500).withBody("{\"MESSAGE\":\"Session " + TOKEN_2
+                        + " for user relay/" + PASSWORD + " is locked\",\"MESSAGE_CODE\":\"E9\"}")));
+        long logBefore = Files.exists(LOG) ? Files.size(LOG) : 0;
+
+        relay = new RelayHarness(dir)
+                .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
+                .set("relay.vendors.expandable.user-name", "relay")
+                .set("relay.vendors.expandable.password", PASSWORD)
+                .set("relay.vendors.expandable.max-attempts", "2")
+                .start();
+        relay.drop("secret.json", Requests.emailChange("sec-1", "JHERNANDEZ", "j@abccorp.com"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> relay.deadLetters().size() == 1);
+        relay.stop();
+
+        assertThat(expandable.findAll(postRequestedFor(urlEqualTo("/api/customer-contact-update"))))
+                .as("the canaries really were in play").hasSizeGreaterThanOrEqualTo(3);
+        String letter = relay.deadLetterTexts().get(0);
+        assertThat(letter).contains("is locked").contains("***");
+        assertThat(letter).doesNotContain(PASSWORD, TOKEN_1, TOKEN_2);
+        String log = Files.readString(LOG).substring((int) logBefore);
+        assertThat(log).contains("sec-1").contains("is locked");
+        assertThat(log).doesNotContain(PASSWORD, TOKEN_1, TOKEN_2);
+    }
+}

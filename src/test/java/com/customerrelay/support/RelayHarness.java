@@ -1,0 +1,164 @@
+package com.customerrelay.support;
+
+import com.customerrelay.RelayMain;
+import com.customerrelay.core.Json;
+import com.customerrelay.delivery.DeliveryStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Boots the real relay (RelayMain: config/application.properties, routes/*.camel.yaml, the wired beans) with its
+ * folders and store in a test directory and fast polling, and gives tests a few ways to feed and watch it.
+ */
+public final class RelayHarness implements AutoCloseable {
+
+    private final Path root;
+    private final Properties properties = new Properties();
+    private Main main;
+
+    public RelayHarness(Path root) {
+        this.root = root;
+        set("relay.data.dir", root.resolve("data").toString());
+        set("relay.inbox.dir", inbox().toString());
+        set("relay.dead-letter.dir", deadLetterDir().toString());
+        set("relay.inbox.poll-ms", "100");
+        set("relay.inbox.read-lock-min-age-ms", "300");
+        set("relay.dispatch.poll-ms", "50");
+        set("camel.main.shutdown-timeout", "5");
+        for (String vendor : List.of("expandable", "rpm", "socialhub", "soliditech")) {
+            set("relay.vendors." + vendor + ".initial-delay-ms", "100");
+            set("relay.vendors." + vendor + ".max-delay-ms", "1000");
+            set("relay.vendors." + vendor + ".timeout-ms", "5000");
+        }
+    }
+
+    public RelayHarness set(String key, String value) {
+        properties.setProperty(key, value);
+        return this;
+    }
+
+    public RelayHarness start() {
+        main = RelayMain.create(properties);
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("relay did not start", e);
+        }
+        if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
+            throw new IllegalStateException("relay did not start");
+        }
+        return this;
+    }
+
+    public void stop() {
+        if (main != null) {
+            try {
+                main.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("relay did not stop", e);
+            }
+            main = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    public DeliveryStore store() {
+        return bean("deliveryStore", DeliveryStore.class);
+    }
+
+    public Path inbox() {
+        return root.resolve("inbox");
+    }
+
+    public Path deadLetterDir() {
+        return root.resolve("dead-letter");
+    }
+
+    /** Drops a complete file into the inbox the way a careful producer does: written aside, then moved in. */
+    public Path drop(String name, String content) {
+        try {
+            Files.createDirectories(inbox());
+            Path tmp = root.resolve(name + ".part");
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            return Files.move(tmp, inbox().resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path done(String name) {
+        return inbox().resolve(".done").resolve(name);
+    }
+
+    public Path failed(String name) {
+        return inbox().resolve(".failed").resolve(name);
+    }
+
+    public void awaitDone(String name) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(done(name)));
+    }
+
+    /** Waits until every accepted delivery is delivered or dead. */
+    public void awaitSettled(Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> store().unfinished() == 0);
+    }
+
+    public List<JsonNode> deadLetters() {
+        if (!Files.isDirectory(deadLetterDir())) {
+            return List.of();
+        }
+        List<JsonNode> letters = new ArrayList<>();
+        try (Stream<Path> files = Files.list(deadLetterDir())) {
+            for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".json")
+                    && !p.getFileName().toString().startsWith(".")).sorted(Comparator.naturalOrder()).toList()) {
+                letters.add(Json.parse(Files.readString(file)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return letters;
+    }
+
+    public List<String> deadLetterTexts() {
+        if (!Files.isDirectory(deadLetterDir())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(deadLetterDir())) {
+            List<String> texts = new ArrayList<>();
+            for (Path file : files.toList()) {
+                texts.add(Files.readString(file));
+            }
+            return texts;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
