@@ -62,7 +62,7 @@ public final class DeliveryStore implements Service {
               and not exists (select 1 from relay_delivery e
                               where e.vendor = d.vendor and e.record_key = d.record_key and e.id < d.id
                                 and e.status in ('PENDING', 'INFLIGHT'))
-            order by d.id
+            order by d.vendor, d.status, d.id
             limit ?""";
     private static final String DUE_PENDING = DUE.formatted("d.next_attempt_at <= ?");
     private static final String DUE_EXPIRED = DUE.formatted("d.lease_until < ?");

@@ -123,12 +123,16 @@ public final class RelayHarness implements AutoCloseable {
     }
 
     public void awaitDone(String name) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(done(name)));
+        awaitDone(name, Duration.ofSeconds(20));
+    }
+
+    public void awaitDone(String name, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(done(name)));
     }
 
     /** Waits until every accepted delivery is delivered or dead. */
     public void awaitSettled(Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> store().unfinished() == 0);
+        await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> store().unfinished() == 0);
     }
 
     public List<JsonNode> deadLetters() {
