@@ -9,6 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one attempt of a claimed delivery with the vendor's client and records what came of it: delivered,
@@ -23,6 +26,7 @@ public final class DeliveryRunner {
     private final Map<String, VendorClient> clients;
     private final Map<String, VendorSettings> settings;
     private Dispatcher dispatcher;
+    private final Map<String, AtomicLong> recent = new ConcurrentHashMap<>();
 
     public DeliveryRunner(DeliveryStore store, DeadLetterWriter deadLetters, Map<String, VendorClient> clients,
                           Map<String, VendorSettings> settings) {
@@ -64,26 +68,50 @@ public final class DeliveryRunner {
         switch (outcome.type()) {
             case DELIVERED -> {
                 store.delivered(delivery.id());
+                count(delivery.vendor() + " delivered");
                 LOG.debug("Delivered request {} to {} (attempt {})", delivery.requestId(), delivery.vendor(),
                         delivery.attempt());
             }
             case REJECTED -> {
                 writeDeadLetter(delivery, "rejected", outcome);
                 store.dead(delivery.id(), errorJson(outcome));
+                count(delivery.vendor() + " rejected");
             }
             case RETRY -> {
                 if (delivery.attempt() >= vendor.maxAttempts()) {
                     writeDeadLetter(delivery, "exhausted", outcome);
                     store.dead(delivery.id(), errorJson(outcome));
+                    count(delivery.vendor() + " exhausted");
                 } else {
                     long delay = RetryPolicy.delayMs(vendor, delivery.attempt(), outcome.retryAfterMs());
                     store.retryAt(delivery.id(), System.currentTimeMillis() + delay, errorJson(outcome));
+                    count(delivery.vendor() + " retrying");
                     LOG.info("Request {} to {}: attempt {} of {} failed ({}); next attempt in {} ms",
                             delivery.requestId(), delivery.vendor(), delivery.attempt(), vendor.maxAttempts(),
                             Secrets.mask(outcome.message()), delay);
                 }
             }
             default -> throw new IllegalStateException("unhandled outcome " + outcome.type());
+        }
+    }
+
+    private void count(String what) {
+        recent.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Logs what deliveries came to since the last call (called by the delivery-stats timer). */
+    public void logStats() {
+        Map<String, Long> counts = new TreeMap<>();
+        recent.forEach((what, n) -> {
+            long value = n.getAndSet(0);
+            if (value > 0) {
+                counts.put(what, value);
+            }
+        });
+        if (!counts.isEmpty()) {
+            StringBuilder line = new StringBuilder();
+            counts.forEach((what, n) -> line.append(line.length() == 0 ? "" : ", ").append(what).append(' ').append(n));
+            LOG.info("Deliveries since last report: {}; unfinished: {}", line, store.unfinished());
         }
     }
 

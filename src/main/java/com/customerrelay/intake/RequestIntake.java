@@ -10,9 +10,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.Collectors;
 
 /**
@@ -23,13 +26,14 @@ import java.util.stream.Collectors;
 public final class RequestIntake {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestIntake.class);
+    private static final int ACCEPTED = 0;
+    private static final int DUPLICATE = 1;
+    private static final int INVALID = 2;
 
     private final RequestValidator validator;
     private final DeliveryStore store;
     private final DeadLetterWriter deadLetters;
-    private final AtomicLong accepted = new AtomicLong();
-    private final AtomicLong duplicates = new AtomicLong();
-    private final AtomicLong invalid = new AtomicLong();
+    private final Map<String, AtomicLongArray> tallies = new ConcurrentHashMap<>();
 
     public RequestIntake(RequestValidator validator, DeliveryStore store, DeadLetterWriter deadLetters) {
         this.validator = validator;
@@ -38,8 +42,10 @@ public final class RequestIntake {
     }
 
     public void accept(IntakeItem item) {
+        AtomicLongArray tally = tallies.computeIfAbsent(item.source().path("name").asText(),
+                k -> new AtomicLongArray(3));
         if (item.json() == null) {
-            invalid.incrementAndGet();
+            tally.incrementAndGet(INVALID);
             deadLetters.write(new DeadLetterWriter.Letter(RequestValidator.deriveId(item.rawText()), null, null,
                     "invalid", item.parseError(), null, null, null, 0, null, null, item.source(), null,
                     item.rawText()));
@@ -47,10 +53,9 @@ public final class RequestIntake {
         }
         RequestValidator.Result result = validator.validate(item.json());
         if (!result.valid()) {
-            invalid.incrementAndGet();
+            tally.incrementAndGet(INVALID);
             String kind = item.json().path("kind").isTextual() ? item.json().path("kind").asText() : null;
-            List<String> vendors = result.vendors().isEmpty() ? java.util.Collections.singletonList(null)
-                    : result.vendors();
+            List<String> vendors = result.vendors().isEmpty() ? Collections.singletonList(null) : result.vendors();
             for (String vendor : vendors) {
                 deadLetters.write(new DeadLetterWriter.Letter(result.id(), vendor, kind, "invalid", result.message(),
                         null, null, null, 0, null, null, item.source(), item.json(), null));
@@ -60,36 +65,34 @@ public final class RequestIntake {
         UpdateRequest request = result.request();
         String json = Json.write(request.raw());
         String source = Json.write(item.source());
+        Set<String> present = request.leaves().keySet();
         for (String vendor : request.vendors()) {
             VendorProfile profile = validator.profile(vendor);
             JsonNode keys = request.keys(vendor);
             Set<String> fields = profile.fields(request.kind());
-            String skipped = request.leaves().keySet().stream().filter(f -> !fields.contains(f))
-                    .collect(Collectors.joining(","));
+            String skipped = present.stream().filter(f -> !fields.contains(f)).collect(Collectors.joining(","));
             boolean fresh = store.enqueue(request.id(), vendor, request.kind(),
                     profile.recordKey(request.kind(), keys), json, source, skipped.isEmpty() ? null : skipped);
             if (fresh) {
-                accepted.incrementAndGet();
+                tally.incrementAndGet(ACCEPTED);
                 if (!skipped.isEmpty()) {
                     LOG.debug("Request {} to {}: no place at {} for {}", request.id(), vendor, vendor, skipped);
                 }
             } else {
-                duplicates.incrementAndGet();
+                tally.incrementAndGet(DUPLICATE);
                 LOG.info("Request {} to {} was already accepted; this copy from {} is ignored", request.id(), vendor,
                         item.source().path("name").asText());
             }
         }
     }
 
-    public long accepted() {
-        return accepted.get();
-    }
-
-    public long duplicates() {
-        return duplicates.get();
-    }
-
-    public long invalid() {
-        return invalid.get();
+    /** Logs what one dropped file (or message) came to, once it has been read through. */
+    public void fileDone(String name) {
+        AtomicLongArray tally = tallies.remove(name);
+        if (tally == null) {
+            tally = new AtomicLongArray(3);
+        }
+        LOG.info("{} read: {} deliveries accepted, {} duplicates ignored, {} invalid requests dead-lettered", name,
+                tally.get(ACCEPTED), tally.get(DUPLICATE), tally.get(INVALID));
     }
 }
