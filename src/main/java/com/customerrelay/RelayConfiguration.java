@@ -15,9 +15,16 @@ import com.customerrelay.intake.RequestIntake;
 import com.customerrelay.vendor.expandable.ExpandableClient;
 import com.customerrelay.vendor.expandable.ExpandableProfile;
 import com.customerrelay.vendor.expandable.ExpandableSandbox;
+import com.customerrelay.sandbox.SandboxServer;
+import com.customerrelay.vendor.rpm.RpmClient;
 import com.customerrelay.vendor.rpm.RpmProfile;
+import com.customerrelay.vendor.rpm.RpmSandbox;
+import com.customerrelay.vendor.socialhub.SocialHubClient;
 import com.customerrelay.vendor.socialhub.SocialHubProfile;
+import com.customerrelay.vendor.socialhub.SocialHubSandbox;
+import com.customerrelay.vendor.soliditech.SoliditechClient;
 import com.customerrelay.vendor.soliditech.SoliditechProfile;
+import com.customerrelay.vendor.soliditech.SoliditechSandbox;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
@@ -49,23 +56,20 @@ public final class RelayConfiguration implements CamelConfiguration {
             vendors.put(profile.name(), settings.vendor(profile.name()));
         }
 
-        VendorSettings expandable = vendors.get(ExpandableProfile.NAME);
-        if (expandable.sandboxed()) {
-            ExpandableSandbox sandbox = new ExpandableSandbox(
-                    settings.number("relay.sandbox.expandable.token-ttl-seconds", 600) * 1000);
-            context.addService(sandbox);
-            context.getRegistry().bind("expandableSandbox", sandbox);
-            expandable = expandable.withBaseUrl(sandbox.baseUrl());
-            vendors.put(ExpandableProfile.NAME, expandable);
-            LOG.info("Vendor expandable: SANDBOXED — built-in simulator at {} (set relay.vendors.expandable.base-url "
-                    + "to deliver to a real Expandable)", expandable.baseUrl());
-        } else {
-            LOG.info("Vendor expandable: delivering to {}", expandable.baseUrl());
-        }
-        clients.put(ExpandableProfile.NAME, new ExpandableClient(expandable));
-        for (String vendor : List.of(RpmProfile.NAME, SocialHubProfile.NAME, SoliditechProfile.NAME)) {
-            LOG.warn("Vendor {}: no delivery in this version yet; requests for it are validated and then "
-                    + "dead-lettered as rejected", vendor);
+        for (VendorProfile profile : profiles) {
+            VendorSettings vendor = vendors.get(profile.name());
+            if (vendor.sandboxed()) {
+                SandboxServer sandbox = sandboxFor(vendor, settings);
+                context.addService(sandbox);
+                context.getRegistry().bind(profile.name() + "Sandbox", sandbox);
+                vendor = vendor.withBaseUrl(sandbox.baseUrl());
+                vendors.put(profile.name(), vendor);
+                LOG.info("Vendor {}: SANDBOXED — built-in simulator at {} (set relay.vendors.{}.base-url to deliver "
+                        + "to the real {})", profile.name(), vendor.baseUrl(), profile.name(), profile.name());
+            } else {
+                LOG.info("Vendor {}: delivering to {}", profile.name(), vendor.baseUrl());
+            }
+            clients.put(profile.name(), clientFor(vendor));
         }
 
         DeliveryRunner runner = new DeliveryRunner(store, deadLetters, clients, vendors);
@@ -81,5 +85,28 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
         context.getRegistry().bind("deliveryRunner", runner);
         context.getRegistry().bind("dispatcher", dispatcher);
+    }
+
+    private static SandboxServer sandboxFor(VendorSettings vendor, RelaySettings settings) {
+        return switch (vendor.vendor()) {
+            case ExpandableProfile.NAME -> new ExpandableSandbox(
+                    settings.number("relay.sandbox.expandable.token-ttl-seconds", 600) * 1000);
+            case RpmProfile.NAME -> new RpmSandbox(vendor.secret("api-key"));
+            case SocialHubProfile.NAME -> new SocialHubSandbox(vendor.setting("app-id", ""),
+                    vendor.secret("app-secret"), settings.number("relay.sandbox.socialhub.token-ttl-seconds", 7200));
+            case SoliditechProfile.NAME -> new SoliditechSandbox(vendor.secret("api-key"),
+                    vendor.setting("api-key-header", "X-API-Key"));
+            default -> throw new IllegalArgumentException("no sandbox for " + vendor.vendor());
+        };
+    }
+
+    private static VendorClient clientFor(VendorSettings vendor) {
+        return switch (vendor.vendor()) {
+            case ExpandableProfile.NAME -> new ExpandableClient(vendor);
+            case RpmProfile.NAME -> new RpmClient(vendor);
+            case SocialHubProfile.NAME -> new SocialHubClient(vendor);
+            case SoliditechProfile.NAME -> new SoliditechClient(vendor);
+            default -> throw new IllegalArgumentException("no client for " + vendor.vendor());
+        };
     }
 }

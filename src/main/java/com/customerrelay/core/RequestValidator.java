@@ -35,23 +35,43 @@ public final class RequestValidator {
         return vendors.get(vendor);
     }
 
-    /** Outcome of validation: the request, or the messages (never both). */
-    public record Result(UpdateRequest request, List<String> errors, String id, List<String> vendors) {
-        public boolean valid() {
-            return errors.isEmpty();
+    /**
+     * Outcome of validation. {@code requestErrors} make the whole request invalid for every target;
+     * {@code targetErrors} make it invalid for one target only, and the other targets still go out.
+     * {@code request} is set when at least one target is deliverable.
+     */
+    public record Result(UpdateRequest request, List<String> requestErrors, Map<String, List<String>> targetErrors,
+                         String id, List<String> vendors) {
+
+        /** True when {@code vendor} can be delivered. */
+        public boolean deliverable(String vendor) {
+            return requestErrors.isEmpty() && !targetErrors.containsKey(vendor);
         }
 
-        public String message() {
-            return String.join("; ", errors);
+        /** Every message that applies to {@code vendor} (null: the request as a whole), joined. */
+        public String message(String vendor) {
+            List<String> all = new ArrayList<>(requestErrors);
+            if (vendor != null) {
+                all.addAll(targetErrors.getOrDefault(vendor, List.of()));
+            }
+            return String.join("; ", all);
+        }
+
+        /** All messages, for a request as a whole. */
+        public List<String> errors() {
+            List<String> all = new ArrayList<>(requestErrors);
+            targetErrors.values().forEach(all::addAll);
+            return all;
         }
     }
 
     public Result validate(JsonNode node) {
         List<String> errors = new ArrayList<>();
+        Map<String, List<String>> targetErrors = new LinkedHashMap<>();
         String id = idOf(node);
         if (node == null || !node.isObject()) {
             errors.add("request must be a JSON object, not " + Json.typeName(node));
-            return new Result(null, errors, id, List.of());
+            return new Result(null, errors, targetErrors, id, List.of());
         }
         JsonNode given = node.get("id");
         if (given != null && !given.isNull()) {
@@ -125,34 +145,12 @@ public final class RequestValidator {
                 Map.Entry<String, JsonNode> entry = entries.next();
                 String vendor = entry.getKey();
                 String path = "targets." + vendor;
-                VendorProfile profile = vendors.get(vendor);
-                if (profile == null) {
-                    errors.add(path + " is not a known vendor (known: " + String.join(", ", new TreeSet<>(
-                            vendors.keySet())) + ")");
-                    continue;
-                }
                 targetNames.add(vendor);
-                if (kind != null && !profile.kinds().contains(kind)) {
-                    errors.add(path + ": " + vendor + " does not serve kind " + kind);
-                    continue;
-                }
-                JsonNode keys = entry.getValue();
-                if (!keys.isObject()) {
-                    errors.add(path + " must be an object of record keys, not " + Json.typeName(keys));
-                    continue;
-                }
-                if (kind == null) {
-                    continue;
-                }
-                profile.validateKeys(kind, keys, path, errors);
-                if (dataUsable) {
-                    profile.validateData(kind, data, errors);
-                }
-                JsonNode own = vendorFields == null ? null : vendorFields.get(vendor);
-                boolean hasOwn = own != null && own.isObject() && !own.isEmpty();
-                if (!hasOwn && !dataBroken && !hasMappedData(profile, kind, dataUsable ? data : null)) {
-                    errors.add(path + " has nothing to update: no member of data maps to " + vendor
-                            + " and vendorFields." + vendor + " is absent or empty");
+                List<String> own = new ArrayList<>();
+                checkTarget(vendor, path, entry.getValue(), kind, dataUsable ? data : null, dataBroken, vendorFields,
+                        own);
+                if (!own.isEmpty()) {
+                    targetErrors.put(vendor, own);
                 }
             }
         }
@@ -168,34 +166,66 @@ public final class RequestValidator {
                     errors.add(path + " is not a known vendor");
                 } else if (targets != null && targets.isObject() && !targets.has(vendor)) {
                     errors.add(path + " is given but " + vendor + " is not in targets");
-                } else if (!fields.isObject()) {
-                    errors.add(path + " must be a flat object, not " + Json.typeName(fields));
                 } else {
-                    List<String> nested = new ArrayList<>();
-                    fields.fields().forEachRemaining(f -> {
-                        if (f.getValue().isContainerNode()) {
-                            nested.add(f.getKey() + " is " + Json.typeName(f.getValue()));
+                    List<String> own = targetErrors.computeIfAbsent(vendor, v -> new ArrayList<>());
+                    if (!fields.isObject()) {
+                        own.add(path + " must be a flat object, not " + Json.typeName(fields));
+                    } else {
+                        List<String> nested = new ArrayList<>();
+                        fields.fields().forEachRemaining(f -> {
+                            if (f.getValue().isContainerNode()) {
+                                nested.add(f.getKey() + " is " + Json.typeName(f.getValue()));
+                            }
+                        });
+                        if (!nested.isEmpty()) {
+                            own.add(path + " must be a flat object: " + String.join(", ", nested));
+                        } else if (kind != null) {
+                            vendors.get(vendor).validateVendorFields(kind, fields, own);
                         }
-                    });
-                    if (!nested.isEmpty()) {
-                        errors.add(path + " must be a flat object: " + String.join(", ", nested));
-                    } else if (kind != null) {
-                        vendors.get(vendor).validateVendorFields(kind, fields, errors);
+                    }
+                    if (own.isEmpty()) {
+                        targetErrors.remove(vendor);
                     }
                 }
             }
         }
 
-        if (data == null && (vendorFields == null || vendorFields.isEmpty()) && !targetNames.isEmpty()
-                && errors.stream().noneMatch(e -> e.contains("has nothing to update"))) {
-            errors.add("data is required unless vendorFields gives every target something to send");
-        }
+        boolean anyDeliverable = targetNames.stream().anyMatch(v -> !targetErrors.containsKey(v));
+        UpdateRequest request = errors.isEmpty() && anyDeliverable
+                ? new UpdateRequest(id, kind, occurredAt, (ObjectNode) node) : null;
+        return new Result(request, errors, targetErrors, id, targetNames);
+    }
 
-        if (!errors.isEmpty()) {
-            return new Result(null, errors, id, targetNames);
+    /** The rules that concern one target only: its vendor, kind, keys and vendor-specific data rules. */
+    private void checkTarget(String vendor, String path, JsonNode keys, String kind, JsonNode data, boolean dataBroken,
+                             JsonNode vendorFields, List<String> errors) {
+        VendorProfile profile = vendors.get(vendor);
+        if (profile == null) {
+            errors.add(path + " is not a known vendor (known: " + String.join(", ", new TreeSet<>(vendors.keySet()))
+                    + ")");
+            return;
         }
-        UpdateRequest request = new UpdateRequest(id, kind, occurredAt, (ObjectNode) node);
-        return new Result(request, errors, id, targetNames);
+        if (kind != null && !profile.kinds().contains(kind)) {
+            errors.add(path + ": " + vendor + " does not serve kind " + kind);
+            return;
+        }
+        if (!keys.isObject()) {
+            errors.add(path + " must be an object of record keys, not " + Json.typeName(keys));
+            return;
+        }
+        if (kind == null) {
+            return;
+        }
+        profile.validateKeys(kind, keys, path, errors);
+        if (data != null) {
+            profile.validateData(kind, data, errors);
+        }
+        JsonNode own = vendorFields == null ? null : vendorFields.get(vendor);
+        boolean hasOwn = own != null && own.isObject() && !own.isEmpty();
+        if (!hasOwn && !dataBroken && !hasMappedData(profile, kind, data)) {
+            errors.add(path + " has nothing to update: no member of data maps to " + vendor
+                    + " and vendorFields." + vendor + " is absent or empty");
+        }
     }
 
     private static boolean hasMappedData(VendorProfile profile, String kind, JsonNode data) {

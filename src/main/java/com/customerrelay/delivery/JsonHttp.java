@@ -65,6 +65,22 @@ public final class JsonHttp {
         }
     }
 
+    /** The outcome of a call that failed below HTTP: always worth another attempt. */
+    public static Outcome ioFailure(String vendor, IOException e, long timeoutMs) {
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return Outcome.retry(vendor + " did not answer within " + timeoutMs + " ms", null, null, null, null);
+        }
+        return Outcome.retry("cannot reach " + vendor + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + com.customerrelay.core.Secrets.mask(e.getMessage())),
+                null, null, null, null);
+    }
+
+    /** The outcome of an interrupted call: the delivery is tried again later. */
+    public static Outcome interrupted(String vendor) {
+        Thread.currentThread().interrupt();
+        return Outcome.retry("interrupted while calling " + vendor, null, null, null, null);
+    }
+
     /** Statuses that may clear by themselves (PRODUCT.md §3). */
     public static boolean isTransient(int status) {
         return status == 408 || status == 425 || status == 429 || status >= 500;

@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,21 +50,24 @@ public final class RequestIntake {
             return;
         }
         RequestValidator.Result result = validator.validate(item.json());
-        if (!result.valid()) {
+        String kind = item.json().path("kind").isTextual() ? item.json().path("kind").asText() : null;
+        if (result.vendors().isEmpty()) {
             tally.incrementAndGet(INVALID);
-            String kind = item.json().path("kind").isTextual() ? item.json().path("kind").asText() : null;
-            List<String> vendors = result.vendors().isEmpty() ? Collections.singletonList(null) : result.vendors();
-            for (String vendor : vendors) {
-                deadLetters.write(new DeadLetterWriter.Letter(result.id(), vendor, kind, "invalid", result.message(),
-                        null, null, null, 0, null, null, item.source(), item.json(), null));
-            }
+            deadLetters.write(new DeadLetterWriter.Letter(result.id(), null, kind, "invalid", result.message(null),
+                    null, null, null, 0, null, null, item.source(), item.json(), null));
             return;
         }
         UpdateRequest request = result.request();
-        String json = Json.write(request.raw());
+        String json = request == null ? null : Json.write(request.raw());
         String source = Json.write(item.source());
-        Set<String> present = request.leaves().keySet();
-        for (String vendor : request.vendors()) {
+        Set<String> present = request == null ? Set.of() : request.leaves().keySet();
+        for (String vendor : result.vendors()) {
+            if (!result.deliverable(vendor)) {
+                tally.incrementAndGet(INVALID);
+                deadLetters.write(new DeadLetterWriter.Letter(result.id(), vendor, kind, "invalid",
+                        result.message(vendor), null, null, null, 0, null, null, item.source(), item.json(), null));
+                continue;
+            }
             VendorProfile profile = validator.profile(vendor);
             JsonNode keys = request.keys(vendor);
             Set<String> fields = profile.fields(request.kind());

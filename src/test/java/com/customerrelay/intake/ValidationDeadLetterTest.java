@@ -60,7 +60,7 @@ class ValidationDeadLetterTest {
                 "occurredAt must be an ISO-8601 instant such as 2026-11-22T10:15:00Z"));
         cases.add(new Case("{\"kind\":\"contact\",\"data\":{\"email\":\"a@b.c\"}}", null, "targets is required"));
         cases.add(new Case(contact("", "{\"email\":\"a@b.c\"}"), null, "targets must name at least one vendor"));
-        cases.add(new Case(contact("\"salesforce\":{\"id\":\"1\"}", "{\"email\":\"a@b.c\"}"), null,
+        cases.add(new Case(contact("\"salesforce\":{\"id\":\"1\"}", "{\"email\":\"a@b.c\"}"), "salesforce",
                 "targets.salesforce is not a known vendor (known: expandable, rpm, socialhub, soliditech)"));
         cases.add(new Case(contact("\"socialhub\":{\"customerCode\":\"C1\"}", "{\"email\":\"a@b.c\"}"), "socialhub",
                 "targets.socialhub: socialhub does not serve kind contact"));

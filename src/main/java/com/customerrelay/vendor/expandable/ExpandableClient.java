@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.net.http.HttpTimeoutException;
 import java.util.Map;
 
 /**
@@ -56,14 +55,10 @@ public final class ExpandableClient implements VendorClient {
             return classify(response);
         } catch (ExpandableTokens.LoginFailure failure) {
             return failure.outcome;
-        } catch (HttpTimeoutException e) {
-            return Outcome.retry("Expandable did not answer within " + timeoutMs + " ms", null, null, null, null);
         } catch (IOException e) {
-            return Outcome.retry("cannot reach Expandable: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + Secrets.mask(e.getMessage())), null, null, null, null);
+            return JsonHttp.ioFailure("Expandable", e, timeoutMs);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Outcome.retry("interrupted while calling Expandable", null, null, null, null);
+            return JsonHttp.interrupted("Expandable");
         }
     }
 

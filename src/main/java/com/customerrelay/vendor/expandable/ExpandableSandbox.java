@@ -4,16 +4,9 @@ import com.customerrelay.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import org.apache.camel.Service;
+import com.customerrelay.sandbox.SandboxServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashSet;
@@ -22,8 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to end with no Expandable configured. A few demo contacts exist from the start; an unknown contact answers 500
  * with a MESSAGE, as Expandable answers business errors.
  */
-public final class ExpandableSandbox implements Service {
+public final class ExpandableSandbox extends SandboxServer {
 
     static final Set<String> CONTACT_FIELDS = new LinkedHashSet<>(List.of("CONTACT_STATUS", "FIRST_NAME",
             "LAST_NAME", "INITIAL", "TITLE", "MAIL_STOP", "ADDRESS_1", "ADDRESS_2", "ADDRESS_3", "CITY", "STATE",
@@ -44,43 +35,20 @@ public final class ExpandableSandbox implements Service {
             "ATTACHMENTS"));
     private static final String TOKEN_PREFIX = "EXP-SBX-";
 
-    static {
-        // The JDK server writes headers and body as separate segments; without TCP_NODELAY each answer waits on
-        // the client's delayed ACK (~40 ms). Read once, when the JDK's server classes load.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "expandable-sandbox");
-        t.setDaemon(true);
-        return t;
-    });
     private final long tokenTtlMs;
     private final Map<String, Long> tokens = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> contacts = new ConcurrentHashMap<>();
     private final AtomicInteger updates = new AtomicInteger();
 
     public ExpandableSandbox(long tokenTtlMs) {
+        super("expandable", "/api");
         this.tokenTtlMs = tokenTtlMs;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the Expandable sandbox", e);
-        }
-        server.setExecutor(executor);
-        server.createContext("/api/auth-token-get", this::authTokenGet);
-        server.createContext("/api/customer-contact-update", this::customerContactUpdate);
+        handle("/auth-token-get", this::authTokenGet);
+        handle("/customer-contact-update", this::customerContactUpdate);
         seed("ABCCORP", "JHERNANDEZ", "Juan", "Hernandez");
         seed("ABCCORP", "MSMITH", "Mary", "Smith");
         seed("XYZLTD", "PCHEN", "Pat", "Chen");
-        server.start();
-    }
-
-    public String baseUrl() {
-        return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/api";
+        listen();
     }
 
     /** Adds a contact to the sandbox's memory. */
@@ -190,14 +158,6 @@ public final class ExpandableSandbox implements Service {
         respond(exchange, 200, result);
     }
 
-    private static JsonNode readJson(HttpExchange exchange) {
-        try (InputStream in = exchange.getRequestBody()) {
-            return Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     private static void error(HttpExchange exchange, int status, String message) throws IOException {
         error(exchange, status, message, String.valueOf(status));
     }
@@ -207,25 +167,5 @@ public final class ExpandableSandbox implements Service {
         body.put("MESSAGE", message);
         body.put("MESSAGE_CODE", code);
         respond(exchange, status, body);
-    }
-
-    private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    @Override
-    public void start() {
-        // listening since construction, so the relay knows the URL while it is wired
-    }
-
-    @Override
-    public void stop() {
-        server.stop(0);
-        executor.shutdownNow();
     }
 }
