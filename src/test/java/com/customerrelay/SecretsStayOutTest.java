@@ -87,4 +87,52 @@ class SecretsStayOutTest {
         assertThat(log).contains("sec-1").contains("is locked");
         assertThat(log).doesNotContain(PASSWORD, TOKEN_1, TOKEN_2);
     }
+
+    @Test
+    void everyVendorsCanariesStayOutEvenWhenVendorsEchoThem() throws Exception {
+        String rpmKey = "CANARY-RPM-KEY-41f0";
+        String shSecret = "CANARY-SH-SECRET-9c2e";
+        String shToken = "CANARY-SH-TOKEN-77d1";
+        String shRefresh = "CANARY-SH-REFRESH-0a9b";
+        String solKey = "CANARY-SOL-KEY-3b8c";
+        expandable = new WireMockServer(options().dynamicPort());
+        expandable.start();
+        expandable.stubFor(post(urlEqualTo("/rpm/Customer")).willReturn(okJson(
+                "{\"Result\":{\"Error\":\"Valid key required (got " + rpmKey + ")\"}}")));
+        expandable.stubFor(post(urlEqualTo("/sh/v1/auth/token")).willReturn(okJson("{\"code\":\"200\",\"data\":"
+                + "{\"accessToken\":\"" + shToken + "\",\"refreshToken\":\"" + shRefresh + "\"}}")));
+        expandable.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(urlEqualTo(
+                "/sh/v1/consumer/updateInfo/C1001")).willReturn(okJson("{\"code\":\"500\",\"msg\":\"busy for "
+                + shToken + " / " + shSecret + "\"}")));
+        expandable.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(urlEqualTo(
+                "/sol/customers/10045/contacts/3")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"bad key " + solKey + "\"}")));
+        long logBefore = Files.exists(LOG) ? Files.size(LOG) : 0;
+
+        relay = new RelayHarness(dir)
+                .set("relay.vendors.rpm.base-url", expandable.baseUrl() + "/rpm")
+                .set("relay.vendors.rpm.api-key", rpmKey)
+                .set("relay.vendors.socialhub.base-url", expandable.baseUrl() + "/sh")
+                .set("relay.vendors.socialhub.app-id", "app")
+                .set("relay.vendors.socialhub.app-secret", shSecret)
+                .set("relay.vendors.socialhub.max-attempts", "2")
+                .set("relay.vendors.soliditech.base-url", expandable.baseUrl() + "/sol")
+                .set("relay.vendors.soliditech.api-key", solKey)
+                .start();
+        relay.drop("all.ndjson", "{\"id\":\"sec-c\",\"kind\":\"contact\",\"targets\":{\"rpm\":{\"customerId\":1042,"
+                + "\"contactId\":77},\"soliditech\":{\"accountId\":\"10045\",\"contactId\":\"3\"}},"
+                + "\"data\":{\"email\":\"j@abccorp.com\"}}\n"
+                + "{\"id\":\"sec-s\",\"kind\":\"customer\",\"targets\":{\"socialhub\":{\"customerCode\":\"C1001\"}},"
+                + "\"data\":{\"email\":\"a@example.com\"}}\n");
+        await().atMost(Duration.ofSeconds(15)).until(() -> relay.deadLetters().size() == 3);
+        relay.stop();
+
+        String letters = String.join("\n", relay.deadLetterTexts());
+        assertThat(letters).contains("Valid key required", "busy for", "bad key");
+        assertThat(letters).doesNotContain(rpmKey, shSecret, shToken, shRefresh, solKey);
+        String log = Files.readString(LOG).substring((int) logBefore);
+        assertThat(log).contains("sec-s").contains("busy for");
+        assertThat(log).doesNotContain(rpmKey, shSecret, shToken, shRefresh, solKey);
+    }
 }

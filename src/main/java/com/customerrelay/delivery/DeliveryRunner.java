@@ -46,7 +46,7 @@ public final class DeliveryRunner {
             try {
                 VendorClient client = clients.get(delivery.vendor());
                 outcome = client == null
-                        ? Outcome.rejected("delivery to " + delivery.vendor() + " is not available in this version",
+                        ? Outcome.rejected("no client is configured for vendor " + delivery.vendor(),
                         null, null, null)
                         : client.deliver(delivery);
             } catch (RuntimeException e) {

@@ -268,6 +268,20 @@ public final class DeliveryStore implements Service {
         }
     }
 
+    /** The canonical members the vendor had no place for, as recorded when the request was accepted. */
+    public String skipped(String requestId, String vendor) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select skipped from relay_delivery where request_id = ? and vendor = ?")) {
+            ps.setString(1, requestId);
+            ps.setString(2, vendor);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("state store: lookup failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Number of deliveries not yet finished (waiting, retrying or in flight). */
     public long unfinished() {
         return count(PENDING, null) + count(INFLIGHT, null);

@@ -1,26 +1,19 @@
 package com.customerrelay.vendor.expandable;
 
 import com.customerrelay.core.Json;
-import com.customerrelay.support.RelayHarness;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-/** The built-in Expandable: what it answers over HTTP, and the relay delivering the shipped examples to it. */
+/** The built-in Expandable: what it answers over HTTP. */
 class ExpandableSandboxTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -112,32 +105,5 @@ class ExpandableSandboxTest {
                 + "\"CUST_CONTACT\":\"JHERNANDEZ\",\"TITLE\":\"x\",\"AUTH_TOKEN\":\"" + token + "\"}");
         assertThat(expired.statusCode()).isEqualTo(401);
         assertThat(message(expired)).isEqualTo("Auth Token login failure.");
-    }
-
-    @Test
-    void theRelayOnItsDefaultsDeliversTheShippedExamplesToTheSandbox(@TempDir Path dir) throws Exception {
-        try (RelayHarness relay = new RelayHarness(dir).start()) {
-            ExpandableSandbox builtIn = relay.bean("expandableSandbox", ExpandableSandbox.class);
-            assertThat(builtIn).as("no base-url configured: the sandbox serves Expandable").isNotNull();
-            for (String name : List.of("contact-update.json", "contacts.ndjson")) {
-                relay.drop(name, Files.readString(Path.of("examples", name)));
-            }
-            relay.awaitDone("contact-update.json");
-            relay.awaitDone("contacts.ndjson");
-            relay.awaitSettled(Duration.ofSeconds(10));
-
-            JsonNode juan = builtIn.contact("ABCCORP", "JHERNANDEZ");
-            assertThat(juan.path("E_MAIL").asText()).isEqualTo("jhernandez@abccorp.com");
-            assertThat(juan.path("PHONE_NO").asText()).isEqualTo("+1 555 0100");
-            assertThat(juan.path("CELL_PHONE_NO").asText()).isEqualTo("+1 555 0101");
-            assertThat(juan.path("ZIP_CODE").asText()).isEqualTo("78701");
-            assertThat(juan.path("SOFCT_USER_1").asText()).isEqualTo("gold");
-            assertThat(builtIn.contact("ABCCORP", "MSMITH").path("TITLE").asText()).isEqualTo("Head of Purchasing");
-            assertThat(builtIn.contact("XYZLTD", "PCHEN").path("CELL_PHONE_NO").asText()).isEqualTo("+44 20 7946 0000");
-            assertThat(builtIn.updates()).isEqualTo(3);
-            await().atMost(Duration.ofSeconds(5)).until(() -> relay.deadLetters().size() == 1);
-            assertThat(relay.deadLetters().get(0).at("/error/message").asText())
-                    .isEqualTo("targets.expandable.contactId is required");
-        }
     }
 }
