@@ -15,7 +15,12 @@ import com.customerrelay.intake.RequestIntake;
 import com.customerrelay.vendor.expandable.ExpandableClient;
 import com.customerrelay.vendor.expandable.ExpandableProfile;
 import com.customerrelay.vendor.expandable.ExpandableSandbox;
+import com.customerrelay.core.Secrets;
+import com.customerrelay.queue.EmbeddedBroker;
+import com.customerrelay.queue.QueueMessageReader;
 import com.customerrelay.sandbox.SandboxServer;
+import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import com.customerrelay.vendor.rpm.RpmClient;
 import com.customerrelay.vendor.rpm.RpmProfile;
 import com.customerrelay.vendor.rpm.RpmSandbox;
@@ -72,8 +77,13 @@ public final class RelayConfiguration implements CamelConfiguration {
             clients.put(profile.name(), clientFor(vendor));
         }
 
+        context.getRegistry().bind("jmsConnectionFactory", connectionFactory(context, settings));
+        String queue = settings.string("relay.queue.name", "relay.updates");
+        context.getRegistry().bind("queueMessageReader", new QueueMessageReader(queue));
+
         DeliveryRunner runner = new DeliveryRunner(store, deadLetters, clients, vendors);
-        Dispatcher dispatcher = new Dispatcher(store, vendors, context.createProducerTemplate());
+        Dispatcher dispatcher = new Dispatcher(store, vendors, context.createProducerTemplate(),
+                context.getExecutorServiceManager().newSingleThreadExecutor(store, "relay-dispatcher"));
         runner.setDispatcher(dispatcher);
 
         context.getRegistry().bind("relaySettings", settings);
@@ -85,6 +95,23 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
         context.getRegistry().bind("deliveryRunner", runner);
         context.getRegistry().bind("dispatcher", dispatcher);
+    }
+
+    /** The JMS connection factory of the queue intake: the external broker, or the embedded one started here. */
+    private static ConnectionFactory connectionFactory(CamelContext context, RelaySettings settings) throws Exception {
+        String user = settings.optional("relay.broker.user").orElse(null);
+        String password = settings.optional("relay.broker.password").orElse(null);
+        Secrets.register(password);
+        String external = settings.optional("relay.broker.url").orElse(null);
+        if (external != null) {
+            LOG.info("Queue intake: external broker {}", Secrets.mask(external));
+            return new ActiveMQConnectionFactory(external, user, password);
+        }
+        EmbeddedBroker broker = new EmbeddedBroker(settings.dataDir().resolve("broker"),
+                settings.optional("relay.broker.embedded-url").orElse(null));
+        context.addService(broker);
+        context.getRegistry().bind("embeddedBroker", broker);
+        return new ActiveMQConnectionFactory(broker.clientUrl());
     }
 
     private static SandboxServer sandboxFor(VendorSettings vendor, RelaySettings settings) {

@@ -4,7 +4,7 @@ import com.customerrelay.core.UpdateRequest;
 
 /** One request on its way to one vendor, as claimed from the store for an attempt. */
 public record Delivery(long id, String requestId, String vendor, String kind, int attempt, long firstAttemptAt,
-                       String requestJson, String sourceJson) {
+                       String requestJson, String sourceJson, String recordKey, Long occurredAt) {
 
     public UpdateRequest request() {
         return UpdateRequest.fromStored(requestId, requestJson);

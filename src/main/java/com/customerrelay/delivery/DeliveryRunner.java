@@ -42,6 +42,9 @@ public final class DeliveryRunner {
 
     public void deliver(Delivery delivery) {
         try {
+            if (stale(delivery)) {
+                return;
+            }
             Outcome outcome;
             try {
                 VendorClient client = clients.get(delivery.vendor());
@@ -93,6 +96,26 @@ public final class DeliveryRunner {
             }
             default -> throw new IllegalStateException("unhandled outcome " + outcome.type());
         }
+    }
+
+    /**
+     * An update that occurred before one already delivered for the same record is not sent (it would overwrite
+     * newer data); it is finished as SKIPPED, with the reason, and logged.
+     */
+    private boolean stale(Delivery delivery) {
+        if (delivery.occurredAt() == null) {
+            return false;
+        }
+        Long newest = store.lastDeliveredOccurredAt(delivery.vendor(), delivery.recordKey());
+        if (newest == null || newest <= delivery.occurredAt()) {
+            return false;
+        }
+        String reason = "skipped: an update of this record that occurred at " + java.time.Instant.ofEpochMilli(newest)
+                + " was already delivered; this one occurred at " + java.time.Instant.ofEpochMilli(delivery.occurredAt());
+        store.skip(delivery.id(), Json.write(Json.object().put("message", reason)));
+        count(delivery.vendor() + " skipped");
+        LOG.info("Request {} to {} {}", delivery.requestId(), delivery.vendor(), reason);
+        return true;
     }
 
     private void count(String what) {

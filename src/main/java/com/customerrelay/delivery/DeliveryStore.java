@@ -2,7 +2,8 @@ package com.customerrelay.delivery;
 
 import com.customerrelay.core.RelaySettings;
 import org.apache.camel.Service;
-import org.h2.jdbcx.JdbcConnectionPool;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +18,11 @@ import java.util.List;
 
 /**
  * The relay's durable state: one row per (request, vendor). A request is taken responsibility for once its rows
- * are committed here; the rows then carry the delivery through its attempts to DELIVERED or DEAD. The unique
- * (request_id, vendor) pair is the idempotency key; an earlier unfinished row of the same record holds back later
- * ones, so updates of one record go out in order.
+ * are committed here; the rows then carry the delivery through its attempts to DELIVERED, DEAD or SKIPPED. The
+ * unique (request_id, vendor) pair is the idempotency key; an earlier unfinished row of the same record holds back
+ * later ones, so updates of one record go out in arrival order. Claims are leases: a relay that dies mid-attempt
+ * leaves its rows to be claimed again when the lease ends. Works on embedded H2 (one relay) and on PostgreSQL
+ * (several relays sharing the work: a row can only be claimed by one of them).
  */
 public final class DeliveryStore implements Service {
 
@@ -28,6 +31,7 @@ public final class DeliveryStore implements Service {
     static final String INFLIGHT = "INFLIGHT";
     static final String DELIVERED = "DELIVERED";
     static final String DEAD = "DEAD";
+    static final String SKIPPED = "SKIPPED";
 
     private static final String SCHEMA = """
             create table if not exists relay_delivery (
@@ -36,6 +40,7 @@ public final class DeliveryStore implements Service {
               vendor varchar(32) not null,
               kind varchar(16) not null,
               record_key varchar(700) not null,
+              occurred_at bigint,
               status varchar(16) not null,
               attempts int not null,
               next_attempt_at bigint not null,
@@ -56,7 +61,8 @@ public final class DeliveryStore implements Service {
     };
     /** Due deliveries in arrival order, skipping any whose record has an earlier delivery still unfinished. */
     private static final String DUE = """
-            select id, request_id, vendor, kind, attempts, first_attempt_at, request_json, source_json, status
+            select id, request_id, vendor, kind, attempts, first_attempt_at, request_json, source_json, status,
+                   record_key, occurred_at
             from relay_delivery d
             where d.vendor = ? and d.status = ? and %s
               and not exists (select 1 from relay_delivery e
@@ -67,25 +73,49 @@ public final class DeliveryStore implements Service {
     private static final String DUE_PENDING = DUE.formatted("d.next_attempt_at <= ?");
     private static final String DUE_EXPIRED = DUE.formatted("d.lease_until < ?");
 
-    private final JdbcConnectionPool pool;
+    private final HikariDataSource pool;
     private final Duration dedupeWindow;
+    private final boolean shared;
 
-    public DeliveryStore(String url, String user, String password, Duration dedupeWindow) {
-        this.pool = JdbcConnectionPool.create(url, user, password);
-        this.pool.setMaxConnections(32);
+    /**
+     * @param shared false when this relay is the store's only user (embedded H2): rows left in flight by an earlier
+     *               run of this relay are then taken back at once instead of when their lease ends
+     */
+    public DeliveryStore(String url, String user, String password, Duration dedupeWindow, boolean shared) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(16);
+        config.setPoolName("relay-store");
+        config.setInitializationFailTimeout(30_000);
+        this.pool = new HikariDataSource(config);
         this.dedupeWindow = dedupeWindow;
+        this.shared = shared;
         createSchema();
+        if (!shared) {
+            int taken = update("update relay_delivery set status = 'PENDING', lease_until = 0 where status = 'INFLIGHT'",
+                    ps -> { });
+            if (taken > 0) {
+                LOG.info("Took back {} deliveries left in flight when the relay last stopped", taken);
+            }
+        }
     }
 
     public static DeliveryStore open(RelaySettings settings) {
-        String url = settings.optional("relay.store.url").orElseGet(() -> "jdbc:h2:file:"
-                + settings.dataDir().resolve("store").resolve("relay").toAbsolutePath());
-        if (!url.startsWith("jdbc:h2:")) {
-            throw new IllegalArgumentException("relay.store.url: only H2 URLs are supported by this version, got "
-                    + url.replaceAll("password=[^&;]*", "password=***"));
-        }
-        return new DeliveryStore(url, settings.string("relay.store.user", "relay"),
-                settings.optional("relay.store.password").orElse(""), settings.dedupeWindow());
+        String configured = settings.optional("relay.store.url").orElse(null);
+        String url = configured != null ? configured : "jdbc:h2:file:"
+                + settings.dataDir().resolve("store").resolve("relay").toAbsolutePath();
+        boolean embedded = url.startsWith("jdbc:h2:file:") || url.startsWith("jdbc:h2:mem:")
+                || (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:"));
+        String password = settings.optional("relay.store.password").orElse("");
+        com.customerrelay.core.Secrets.register(password);
+        return new DeliveryStore(url, settings.string("relay.store.user", "relay"), password, settings.dedupeWindow(),
+                !embedded);
+    }
+
+    public boolean shared() {
+        return shared;
     }
 
     private void createSchema() {
@@ -103,8 +133,8 @@ public final class DeliveryStore implements Service {
      * Takes responsibility for delivering a request to a vendor. Returns false when the same request id was already
      * accepted for that vendor within the dedupe window and did not end as a dead letter.
      */
-    public boolean enqueue(String requestId, String vendor, String kind, String recordKey, String requestJson,
-                           String sourceJson, String skipped) {
+    public boolean enqueue(String requestId, String vendor, String kind, String recordKey, Long occurredAt,
+                           String requestJson, String sourceJson, String skipped) {
         long now = System.currentTimeMillis();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
@@ -128,18 +158,23 @@ public final class DeliveryStore implements Service {
                     }
                 }
                 try (PreparedStatement i = c.prepareStatement("""
-                        insert into relay_delivery (request_id, vendor, kind, record_key, status, attempts,
-                          next_attempt_at, lease_until, created_at, request_json, source_json, skipped)
-                        values (?, ?, ?, ?, 'PENDING', 0, ?, 0, ?, ?, ?, ?)""")) {
+                        insert into relay_delivery (request_id, vendor, kind, record_key, occurred_at, status,
+                          attempts, next_attempt_at, lease_until, created_at, request_json, source_json, skipped)
+                        values (?, ?, ?, ?, ?, 'PENDING', 0, ?, 0, ?, ?, ?, ?)""")) {
                     i.setString(1, requestId);
                     i.setString(2, vendor);
                     i.setString(3, kind);
                     i.setString(4, truncate(recordKey, 700));
-                    i.setLong(5, now);
+                    if (occurredAt == null) {
+                        i.setNull(5, java.sql.Types.BIGINT);
+                    } else {
+                        i.setLong(5, occurredAt);
+                    }
                     i.setLong(6, now);
-                    i.setString(7, requestJson);
-                    i.setString(8, truncate(sourceJson, 4000));
-                    i.setString(9, truncate(skipped, 2000));
+                    i.setLong(7, now);
+                    i.setString(8, requestJson);
+                    i.setString(9, truncate(sourceJson, 4000));
+                    i.setString(10, truncate(skipped, 2000));
                     i.executeUpdate();
                 }
                 c.commit();
@@ -198,8 +233,10 @@ public final class DeliveryStore implements Service {
                     u.setString(5, status);
                     u.setInt(6, attempts);
                     if (u.executeUpdate() == 1) {
+                        long occurred = rs.getLong(11);
                         claimed.add(new Delivery(id, rs.getString(2), rs.getString(3), rs.getString(4), attempts + 1,
-                                first == 0 ? now : first, rs.getString(7), rs.getString(8)));
+                                first == 0 ? now : first, rs.getString(7), rs.getString(8), rs.getString(10),
+                                rs.wasNull() ? null : occurred));
                     }
                 }
             }
@@ -214,8 +251,31 @@ public final class DeliveryStore implements Service {
         finish(id, DEAD, errorJson);
     }
 
+    /** Finishes a delivery without sending it: a later update of its record was delivered already. */
+    public void skip(long id, String reasonJson) {
+        finish(id, SKIPPED, reasonJson);
+    }
+
+    /** The latest occurredAt among the delivered updates of a record, or null. */
+    public Long lastDeliveredOccurredAt(String vendor, String recordKey) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select max(occurred_at) from relay_delivery where vendor = ? and record_key = ? "
+                        + "and status = 'DELIVERED'")) {
+            ps.setString(1, vendor);
+            ps.setString(2, truncate(recordKey, 700));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long value = rs.getLong(1);
+                return rs.wasNull() ? null : value;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("state store: lookup failed: " + e.getMessage(), e);
+        }
+    }
+
     private void finish(long id, String status, String errorJson) {
-        update("update relay_delivery set status = ?, finished_at = ?, lease_until = 0, last_error = ? where id = ?",
+        update("update relay_delivery set status = ?, finished_at = ?, lease_until = 0, last_error = ? where id = ?"
+                        + " and status = 'INFLIGHT'",
                 ps -> {
                     ps.setString(1, status);
                     ps.setLong(2, System.currentTimeMillis());
@@ -227,7 +287,7 @@ public final class DeliveryStore implements Service {
     /** Puts a delivery back to wait for its next attempt at {@code nextAttemptAt}. */
     public void retryAt(long id, long nextAttemptAt, String errorJson) {
         update("update relay_delivery set status = 'PENDING', next_attempt_at = ?, lease_until = 0, last_error = ? "
-                + "where id = ?", ps -> {
+                + "where id = ? and status = 'INFLIGHT'", ps -> {
                     ps.setLong(1, nextAttemptAt);
                     ps.setString(2, truncate(errorJson, 8000));
                     ps.setLong(3, id);
@@ -239,7 +299,7 @@ public final class DeliveryStore implements Service {
         long cutoff = System.currentTimeMillis() - dedupeWindow.toMillis();
         int[] removed = new int[1];
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "delete from relay_delivery where status in ('DELIVERED', 'DEAD') and created_at < ?")) {
+                "delete from relay_delivery where status in ('DELIVERED', 'DEAD', 'SKIPPED') and created_at < ?")) {
             ps.setLong(1, cutoff);
             removed[0] = ps.executeUpdate();
         } catch (SQLException e) {
@@ -291,10 +351,10 @@ public final class DeliveryStore implements Service {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
-    private void update(String sql, Binder binder) {
+    private int update(String sql, Binder binder) {
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
-            ps.executeUpdate();
+            return ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("state store: update failed: " + e.getMessage(), e);
         }
@@ -311,6 +371,6 @@ public final class DeliveryStore implements Service {
 
     @Override
     public void stop() {
-        pool.dispose();
+        pool.close();
     }
 }

@@ -7,14 +7,16 @@ import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Moves due deliveries from the store to each vendor's delivery route ({@code seda:deliver-<vendor>}), keeping at
- * most twice the vendor's concurrency claimed at once. Called by the dispatch timer, after a file is taken in, and
- * whenever a delivery finishes, so work flows without waiting for the timer while nothing ever sleeps on a retry.
+ * most twice the vendor's concurrency claimed at once. {@link #dispatch()} only asks for a round: rounds run one at
+ * a time on the dispatcher's own thread, so callers — the dispatch timer, the intakes after taking requests in, a
+ * delivery that has just finished — never wait on it, and nothing ever sleeps on a retry.
  */
 public final class Dispatcher {
 
@@ -23,31 +25,49 @@ public final class Dispatcher {
     private final DeliveryStore store;
     private final Map<String, VendorSettings> vendors;
     private final ProducerTemplate producer;
+    private final ExecutorService executor;
     private final Map<String, AtomicInteger> claimed = new LinkedHashMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final AtomicBoolean requested = new AtomicBoolean();
+    private final AtomicBoolean running = new AtomicBoolean();
 
-    public Dispatcher(DeliveryStore store, Map<String, VendorSettings> vendors, ProducerTemplate producer) {
+    public Dispatcher(DeliveryStore store, Map<String, VendorSettings> vendors, ProducerTemplate producer,
+                      ExecutorService executor) {
         this.store = store;
         this.vendors = vendors;
         this.producer = producer;
+        this.executor = executor;
         vendors.keySet().forEach(v -> claimed.put(v, new AtomicInteger()));
     }
 
+    /** Asks for a dispatch round; returns at once. */
     public void dispatch() {
-        if (!lock.tryLock()) {
-            again.set(true);
-            return;
+        requested.set(true);
+        if (running.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::rounds);
+            } catch (RejectedExecutionException stopping) {
+                running.set(false);
+            }
         }
+    }
+
+    private void rounds() {
         try {
-            do {
-                again.set(false);
+            while (requested.getAndSet(false)) {
                 for (VendorSettings vendor : vendors.values()) {
-                    dispatch(vendor);
+                    try {
+                        dispatch(vendor);
+                    } catch (RuntimeException e) {
+                        LOG.error("Dispatching to {} failed; the next round tries again: {}", vendor.vendor(),
+                                e.getMessage());
+                    }
                 }
-            } while (again.get());
+            }
         } finally {
-            lock.unlock();
+            running.set(false);
+        }
+        if (requested.get()) {
+            dispatch();
         }
     }
 
@@ -57,7 +77,7 @@ public final class Dispatcher {
         if (free <= 0) {
             return;
         }
-        long lease = vendor.timeoutMs() * 4 + 60_000;
+        long lease = vendor.timeoutMs() * 3 + 5_000;
         for (Delivery delivery : store.claim(vendor.vendor(), free, lease)) {
             inFlight.incrementAndGet();
             try {
@@ -70,7 +90,7 @@ public final class Dispatcher {
         }
     }
 
-    /** Called when a delivery handed out by {@link #dispatch()} has finished its attempt. */
+    /** Called when a delivery handed out by a round has finished its attempt. */
     public void finished(String vendor) {
         claimed.get(vendor).decrementAndGet();
         dispatch();

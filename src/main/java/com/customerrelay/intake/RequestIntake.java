@@ -72,8 +72,10 @@ public final class RequestIntake {
             JsonNode keys = request.keys(vendor);
             Set<String> fields = profile.fields(request.kind());
             String skipped = present.stream().filter(f -> !fields.contains(f)).collect(Collectors.joining(","));
+            Long occurredAt = request.occurredAt() == null ? null : request.occurredAt().toEpochMilli();
             boolean fresh = store.enqueue(request.id(), vendor, request.kind(),
-                    profile.recordKey(request.kind(), keys), json, source, skipped.isEmpty() ? null : skipped);
+                    profile.recordKey(request.kind(), keys), occurredAt, json, source,
+                    skipped.isEmpty() ? null : skipped);
             if (fresh) {
                 tally.incrementAndGet(ACCEPTED);
                 if (!skipped.isEmpty()) {

@@ -41,11 +41,19 @@ public final class RelayHarness implements AutoCloseable {
         set("relay.inbox.read-lock-min-age-ms", "300");
         set("relay.dispatch.poll-ms", "50");
         set("camel.main.shutdown-timeout", "5");
+        set("relay.broker.embedded-url", "");
         for (String vendor : List.of("expandable", "rpm", "socialhub", "soliditech")) {
             set("relay.vendors." + vendor + ".initial-delay-ms", "100");
             set("relay.vendors." + vendor + ".max-delay-ms", "1000");
             set("relay.vendors." + vendor + ".timeout-ms", "5000");
         }
+    }
+
+    /** Lets producers reach the embedded broker over TCP on a free port; returns the broker URL. */
+    public String brokerOnFreePort() {
+        String url = "tcp://localhost:" + Ports.free();
+        set("relay.broker.embedded-url", url);
+        return url;
     }
 
     public RelayHarness set(String key, String value) {

@@ -1,0 +1,86 @@
+package com.customerrelay.queue;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.camel.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The relay's own ActiveMQ Artemis broker, used when relay.broker.url is empty: persistent (journal under
+ * {@code <data>/broker}, synced on commit, so an accepted message survives kill -9), reachable in-VM by the relay
+ * and over TCP by producers at relay.broker.embedded-url. A message that the relay could not take (the state store
+ * was down) is redelivered with growing delays, never dropped.
+ */
+public final class EmbeddedBroker implements Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+    private static final AtomicInteger IN_VM_IDS = new AtomicInteger();
+
+    private final EmbeddedActiveMQ server = new EmbeddedActiveMQ();
+    private final String inVmUrl;
+    private final String tcpUrl;
+
+    public EmbeddedBroker(Path dir, String tcpUrl) throws Exception {
+        int id = IN_VM_IDS.incrementAndGet();
+        this.inVmUrl = "vm://" + id;
+        this.tcpUrl = tcpUrl;
+        Configuration config = new ConfigurationImpl()
+                .setName("customer-relay-" + id)
+                .setPersistenceEnabled(true)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(dir.resolve("journal").toString())
+                .setBindingsDirectory(dir.resolve("bindings").toString())
+                .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
+                .setPagingDirectory(dir.resolve("paging").toString())
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .addAcceptorConfiguration("in-vm", inVmUrl);
+        if (tcpUrl != null && !tcpUrl.isBlank()) {
+            config.addAcceptorConfiguration("tcp", tcpUrl);
+        }
+        config.addAddressSetting("#", new AddressSettings()
+                .setMaxDeliveryAttempts(-1)
+                .setDeadLetterAddress(SimpleString.of("DLQ"))
+                .setExpiryAddress(SimpleString.of("ExpiryQueue"))
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(60_000)
+                .setAutoCreateQueues(true)
+                .setAutoCreateAddresses(true));
+        server.setConfiguration(config);
+        server.start();
+        LOG.info("Embedded broker started: journal in {}, producers connect to {}", dir,
+                tcpUrl == null || tcpUrl.isBlank() ? "(in-VM only)" : tcpUrl);
+    }
+
+    /** The URL the relay itself uses to reach this broker. */
+    public String clientUrl() {
+        return inVmUrl;
+    }
+
+    public String tcpUrl() {
+        return tcpUrl;
+    }
+
+    @Override
+    public void start() {
+        // started in the constructor, before the routes that consume from it
+    }
+
+    @Override
+    public void stop() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("Embedded broker did not stop cleanly: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package com.customerrelay.support;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+import java.util.List;
+
+/** Puts persistent text messages on a queue, as an outside producer would (over TCP, in one transaction per batch). */
+public final class QueueProducer implements AutoCloseable {
+
+    private final ActiveMQConnectionFactory factory;
+    private final Connection connection;
+    private final Session session;
+    private final MessageProducer producer;
+
+    public QueueProducer(String brokerUrl, String queue) {
+        try {
+            factory = new ActiveMQConnectionFactory(brokerUrl);
+            connection = factory.createConnection();
+            session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            producer = session.createProducer(session.createQueue(queue));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        } catch (JMSException e) {
+            throw new IllegalStateException("cannot connect to " + brokerUrl, e);
+        }
+    }
+
+    public void send(String... bodies) {
+        send(List.of(bodies));
+    }
+
+    public void send(List<String> bodies) {
+        try {
+            int inBatch = 0;
+            for (String body : bodies) {
+                producer.send(session.createTextMessage(body));
+                if (++inBatch == 200) {
+                    session.commit();
+                    inBatch = 0;
+                }
+            }
+            session.commit();
+        } catch (JMSException e) {
+            throw new IllegalStateException("cannot send", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+            factory.close();
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
