@@ -1,0 +1,132 @@
+package com.customerrelay.support;
+
+import com.customerrelay.core.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A lean Expandable stand-in for load, ordering and crash tests: answers auth-token-get and customer-contact-update
+ * with 200 (after an optional delay), and records every update body in the order it arrived, with its arrival time.
+ * Lighter than WireMock, so the relay, not the stub, is what gets measured.
+ */
+public final class VendorStub implements AutoCloseable {
+
+    /** One received update. */
+    public record Received(JsonNode body, long nanoTime) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(32);
+    private final List<Received> received = new ArrayList<>();
+    private final Map<String, AtomicInteger> perMarker = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+    private final String markerField;
+    private volatile long delayMs;
+    private volatile Consumer<Received> listener = r -> { };
+
+    static {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    /** @param markerField the body member whose value identifies a request (e.g. SOFCT_USER_1 from vendorFields) */
+    public VendorStub(String markerField) {
+        this.markerField = markerField;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(executor);
+        server.createContext("/api/auth-token-get", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            reply(exchange.getResponseBody(), exchange, "{\"AUTH_TOKEN\":\"stub-token\"}");
+        });
+        server.createContext("/api/customer-contact-update", exchange -> {
+            String text;
+            try (InputStream in = exchange.getRequestBody()) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            long at = System.nanoTime();
+            JsonNode body = Json.parse(text);
+            Received r = new Received(body, at);
+            synchronized (received) {
+                received.add(r);
+            }
+            total.incrementAndGet();
+            perMarker.computeIfAbsent(body.path(markerField).asText(""), k -> new AtomicInteger()).incrementAndGet();
+            listener.accept(r);
+            if (delayMs > 0) {
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            reply(exchange.getResponseBody(), exchange, "{}");
+        });
+        server.start();
+    }
+
+    private static void reply(OutputStream out, com.sun.net.httpserver.HttpExchange exchange, String body)
+            throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (out) {
+            out.write(bytes);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api";
+    }
+
+    public void delayMs(long delay) {
+        this.delayMs = delay;
+    }
+
+    public void onReceive(Consumer<Received> listener) {
+        this.listener = listener;
+    }
+
+    public int total() {
+        return total.get();
+    }
+
+    /** Distinct markers seen. */
+    public int distinct() {
+        return perMarker.size();
+    }
+
+    public Map<String, AtomicInteger> perMarker() {
+        return perMarker;
+    }
+
+    public List<Received> received() {
+        synchronized (received) {
+            return new ArrayList<>(received);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
