@@ -27,6 +27,7 @@ public final class DeliveryRunner {
     private final Map<String, VendorSettings> settings;
     private Dispatcher dispatcher;
     private final Map<String, AtomicLong> recent = new ConcurrentHashMap<>();
+    private final AtomicLong deliveredTotal = new AtomicLong();
 
     public DeliveryRunner(DeliveryStore store, DeadLetterWriter deadLetters, Map<String, VendorClient> clients,
                           Map<String, VendorSettings> settings) {
@@ -72,6 +73,7 @@ public final class DeliveryRunner {
             case DELIVERED -> {
                 store.delivered(delivery.id());
                 count(delivery.vendor() + " delivered");
+                deliveredTotal.incrementAndGet();
                 LOG.debug("Delivered request {} to {} (attempt {})", delivery.requestId(), delivery.vendor(),
                         delivery.attempt());
             }
@@ -120,6 +122,11 @@ public final class DeliveryRunner {
 
     private void count(String what) {
         recent.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Deliveries this relay has completed since it started. */
+    public long deliveredTotal() {
+        return deliveredTotal.get();
     }
 
     /** Logs what deliveries came to since the last call (called by the delivery-stats timer). */
