@@ -104,8 +104,10 @@ public final class DeliveryStore implements Service {
 
     public static DeliveryStore open(RelaySettings settings) {
         String configured = settings.optional("relay.store.url").orElse(null);
+        // WRITE_DELAY=0: H2 otherwise keeps the last second of commits in memory, and a relay killed in that second
+        // would lose requests it had already acknowledged to the queue.
         String url = configured != null ? configured : "jdbc:h2:file:"
-                + settings.dataDir().resolve("store").resolve("relay").toAbsolutePath();
+                + settings.dataDir().resolve("store").resolve("relay").toAbsolutePath() + ";WRITE_DELAY=0";
         boolean embedded = url.startsWith("jdbc:h2:file:") || url.startsWith("jdbc:h2:mem:")
                 || (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:"));
         String password = settings.optional("relay.store.password").orElse("");
@@ -129,67 +131,96 @@ public final class DeliveryStore implements Service {
         }
     }
 
+    /** A delivery to take responsibility for. */
+    public record NewDelivery(String requestId, String vendor, String kind, String recordKey, Long occurredAt,
+                              String requestJson, String sourceJson, String skipped) {
+    }
+
     /**
      * Takes responsibility for delivering a request to a vendor. Returns false when the same request id was already
      * accepted for that vendor within the dedupe window and did not end as a dead letter.
      */
-    public boolean enqueue(String requestId, String vendor, String kind, String recordKey, Long occurredAt,
-                           String requestJson, String sourceJson, String skipped) {
-        long now = System.currentTimeMillis();
+    public boolean enqueue(NewDelivery delivery) {
+        return enqueueAll(List.of(delivery)).get(0);
+    }
+
+    /**
+     * Takes responsibility for several deliveries in one transaction (one write to disk for the lot); the result
+     * says, for each, whether it was new. If another relay accepts one of them at the same moment, the lot is
+     * taken one by one instead.
+     */
+    public List<Boolean> enqueueAll(List<NewDelivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return List.of();
+        }
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement q = c.prepareStatement(
-                        "select id, status, created_at from relay_delivery where request_id = ? and vendor = ?")) {
-                    q.setString(1, requestId);
-                    q.setString(2, vendor);
-                    try (ResultSet rs = q.executeQuery()) {
-                        if (rs.next()) {
-                            boolean expired = rs.getLong(3) < now - dedupeWindow.toMillis();
-                            if (!DEAD.equals(rs.getString(2)) && !expired) {
-                                c.rollback();
-                                return false;
-                            }
-                            try (PreparedStatement d = c.prepareStatement("delete from relay_delivery where id = ?")) {
-                                d.setLong(1, rs.getLong(1));
-                                d.executeUpdate();
-                            }
-                        }
-                    }
-                }
-                try (PreparedStatement i = c.prepareStatement("""
-                        insert into relay_delivery (request_id, vendor, kind, record_key, occurred_at, status,
-                          attempts, next_attempt_at, lease_until, created_at, request_json, source_json, skipped)
-                        values (?, ?, ?, ?, ?, 'PENDING', 0, ?, 0, ?, ?, ?, ?)""")) {
-                    i.setString(1, requestId);
-                    i.setString(2, vendor);
-                    i.setString(3, kind);
-                    i.setString(4, truncate(recordKey, 700));
-                    if (occurredAt == null) {
-                        i.setNull(5, java.sql.Types.BIGINT);
-                    } else {
-                        i.setLong(5, occurredAt);
-                    }
-                    i.setLong(6, now);
-                    i.setLong(7, now);
-                    i.setString(8, requestJson);
-                    i.setString(9, truncate(sourceJson, 4000));
-                    i.setString(10, truncate(skipped, 2000));
-                    i.executeUpdate();
+                List<Boolean> fresh = new ArrayList<>();
+                for (NewDelivery delivery : deliveries) {
+                    fresh.add(insertIfNew(c, delivery));
                 }
                 c.commit();
-                return true;
+                return fresh;
             } catch (SQLException e) {
                 c.rollback();
-                if ("23505".equals(e.getSQLState())) {
-                    return false;
+                if (!"23505".equals(e.getSQLState()) || deliveries.size() == 1) {
+                    if ("23505".equals(e.getSQLState())) {
+                        return List.of(false);
+                    }
+                    throw e;
                 }
-                throw e;
             }
+            List<Boolean> fresh = new ArrayList<>();
+            for (NewDelivery delivery : deliveries) {
+                fresh.add(enqueue(delivery));
+            }
+            return fresh;
         } catch (SQLException e) {
-            throw new IllegalStateException("state store: cannot accept request " + requestId + ": " + e.getMessage(),
-                    e);
+            throw new IllegalStateException("state store: cannot accept requests: " + e.getMessage(), e);
         }
+    }
+
+    private boolean insertIfNew(Connection c, NewDelivery d) throws SQLException {
+        long now = System.currentTimeMillis();
+        try (PreparedStatement q = c.prepareStatement(
+                "select id, status, created_at from relay_delivery where request_id = ? and vendor = ?")) {
+            q.setString(1, d.requestId());
+            q.setString(2, d.vendor());
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    boolean expired = rs.getLong(3) < now - dedupeWindow.toMillis();
+                    if (!DEAD.equals(rs.getString(2)) && !expired) {
+                        return false;
+                    }
+                    try (PreparedStatement del = c.prepareStatement("delete from relay_delivery where id = ?")) {
+                        del.setLong(1, rs.getLong(1));
+                        del.executeUpdate();
+                    }
+                }
+            }
+        }
+        try (PreparedStatement i = c.prepareStatement("""
+                insert into relay_delivery (request_id, vendor, kind, record_key, occurred_at, status,
+                  attempts, next_attempt_at, lease_until, created_at, request_json, source_json, skipped)
+                values (?, ?, ?, ?, ?, 'PENDING', 0, ?, 0, ?, ?, ?, ?)""")) {
+            i.setString(1, d.requestId());
+            i.setString(2, d.vendor());
+            i.setString(3, d.kind());
+            i.setString(4, truncate(d.recordKey(), 700));
+            if (d.occurredAt() == null) {
+                i.setNull(5, java.sql.Types.BIGINT);
+            } else {
+                i.setLong(5, d.occurredAt());
+            }
+            i.setLong(6, now);
+            i.setLong(7, now);
+            i.setString(8, d.requestJson());
+            i.setString(9, truncate(d.sourceJson(), 4000));
+            i.setString(10, truncate(d.skipped(), 2000));
+            i.executeUpdate();
+        }
+        return true;
     }
 
     /**
@@ -199,9 +230,17 @@ public final class DeliveryStore implements Service {
     public List<Delivery> claim(String vendor, int limit, long leaseMs) {
         List<Delivery> claimed = new ArrayList<>();
         try (Connection c = pool.getConnection()) {
-            claim(c, DUE_EXPIRED, INFLIGHT, vendor, limit, leaseMs, claimed);
-            if (claimed.size() < limit) {
-                claim(c, DUE_PENDING, PENDING, vendor, limit - claimed.size(), leaseMs, claimed);
+            c.setAutoCommit(false);
+            try {
+                claim(c, DUE_EXPIRED, INFLIGHT, vendor, limit, leaseMs, claimed);
+                if (claimed.size() < limit) {
+                    claim(c, DUE_PENDING, PENDING, vendor, limit - claimed.size(), leaseMs, claimed);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                claimed.clear();
+                throw e;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("state store: cannot claim deliveries: " + e.getMessage(), e);

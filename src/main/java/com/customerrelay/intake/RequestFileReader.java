@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
@@ -25,6 +27,46 @@ import java.util.NoSuchElementException;
  * file delivers nothing and is refused whole.
  */
 public final class RequestFileReader {
+
+    static final int BATCH = 200;
+
+    /** The file's requests in batches of up to {@value #BATCH}, each to be taken in one store transaction. */
+    public Iterator<List<IntakeItem>> batches(File file) {
+        Iterator<IntakeItem> items = items(file);
+        return new Batches(items);
+    }
+
+    private static final class Batches implements Iterator<List<IntakeItem>>, Closeable {
+        private final Iterator<IntakeItem> items;
+
+        Batches(Iterator<IntakeItem> items) {
+            this.items = items;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return items.hasNext();
+        }
+
+        @Override
+        public List<IntakeItem> next() {
+            if (!items.hasNext()) {
+                throw new NoSuchElementException();
+            }
+            List<IntakeItem> batch = new ArrayList<>(BATCH);
+            while (batch.size() < BATCH && items.hasNext()) {
+                batch.add(items.next());
+            }
+            return batch;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (items instanceof Closeable closeable) {
+                closeable.close();
+            }
+        }
+    }
 
     public Iterator<IntakeItem> items(File file) {
         String name = file.getName();

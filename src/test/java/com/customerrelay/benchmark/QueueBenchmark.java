@@ -1,0 +1,148 @@
+package com.customerrelay.benchmark;
+
+import com.customerrelay.core.Json;
+import com.customerrelay.support.QueueProducer;
+import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.VendorStub;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Queue → relay → vendor: for vendor concurrency 1, 8 and 32, the throughput of a burst of 5,000 queued requests
+ * (from the first send to the last request received by a local Expandable stub), and the end-to-end latency (send →
+ * received by the stub) of 1,000 requests queued one by one at a steady 100 per second. As the ceiling, the
+ * throughput of a plain Java HTTP client sending the same payloads to the same stub with as many threads. Embedded
+ * broker and embedded H2 store, relay in-process. Not part of the normal test run:
+ *
+ * <pre>mvn -B test -Dtest=QueueBenchmark -Dsurefire.excludedGroups=none -Dsurefire.quiet=false</pre>
+ */
+@Tag("benchmark")
+class QueueBenchmark {
+
+    private static final int BURST = 5_000;
+    private static final int PACED = 1_000;
+    private static final int RATE = 100;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void throughputAndLatencyAtConcurrencyOneEightAndThirtyTwo() throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (int concurrency : new int[] {1, 8, 32}) {
+            rows.add(run(concurrency));
+        }
+        System.out.println();
+        System.out.println("Queue benchmark: embedded Artemis + embedded H2, relay in-process, Expandable stub on "
+                + "loopback answering at once; " + Runtime.getRuntime().availableProcessors() + " cores");
+        System.out.println(String.format("%11s %14s %14s %10s %10s %18s", "concurrency", "burst req/s",
+                "(requests)", "p50 ms", "p99 ms", "plain client req/s"));
+        rows.forEach(System.out::println);
+        System.out.println("p50/p99: " + PACED + " requests sent one per transaction at " + RATE + "/s; burst: "
+                + BURST + " requests sent in transactions of 200.");
+        System.out.println();
+    }
+
+    private String run(int concurrency) throws Exception {
+        try (VendorStub vendor = new VendorStub("SOFCT_USER_1")) {
+            Map<String, Long> sentAt = new ConcurrentHashMap<>();
+            Map<String, Long> latency = new ConcurrentHashMap<>();
+            vendor.onReceive(r -> {
+                String marker = r.body().path("SOFCT_USER_1").asText();
+                Long sent = sentAt.get(marker);
+                if (sent != null) {
+                    latency.put(marker, r.nanoTime() - sent);
+                }
+            });
+            RelayHarness relay = new RelayHarness(dir.resolve("c" + concurrency))
+                    .set("relay.vendors.expandable.base-url", vendor.baseUrl())
+                    .set("relay.vendors.expandable.concurrency", String.valueOf(concurrency));
+            String brokerUrl = relay.brokerOnFreePort();
+            relay.start();
+            try (relay; QueueProducer producer = new QueueProducer(brokerUrl, "relay.updates")) {
+                List<String> burst = new ArrayList<>();
+                for (int i = 0; i < BURST; i++) {
+                    burst.add(request("b" + concurrency + "-" + i, i));
+                }
+                long start = System.nanoTime();
+                producer.send(burst);
+                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> vendor.total() >= BURST);
+                double burstRate = BURST / ((System.nanoTime() - start) / 1e9);
+
+                long next = System.nanoTime();
+                for (int i = 0; i < PACED; i++) {
+                    String marker = "p" + concurrency + "-" + i;
+                    while (System.nanoTime() < next) {
+                        Thread.onSpinWait();
+                    }
+                    sentAt.put(marker, System.nanoTime());
+                    producer.send(request(marker, BURST + i));
+                    next += 1_000_000_000L / RATE;
+                }
+                await().atMost(Duration.ofMinutes(5)).until(() -> latency.size() >= PACED);
+                List<Long> values = new ArrayList<>(latency.values());
+                Collections.sort(values);
+                double p50 = values.get(values.size() / 2) / 1e6;
+                double p99 = values.get((int) Math.ceil(values.size() * 0.99) - 1) / 1e6;
+                double plain = plainClient(vendor.baseUrl(), concurrency);
+                return String.format("%11d %14.0f %14d %10.1f %10.1f %18.0f", concurrency, burstRate, BURST, p50, p99,
+                        plain);
+            }
+        }
+    }
+
+    /** The same Expandable payloads, sent straight to the stub by a plain JDK HttpClient on {@code threads} threads. */
+    private static double plainClient(String baseUrl, int threads) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            futures.add(pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < BURST) {
+                    String body = Json.write(Json.object().put("CUSTOMER_ID", "BULK").put("CUST_CONTACT", "C" + i)
+                            .put("TITLE", "t" + i).put("SOFCT_USER_1", "plain-" + i).put("AUTH_TOKEN", "stub-token"));
+                    client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/customer-contact-update"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        double rate = BURST / ((System.nanoTime() - start) / 1e9);
+        pool.shutdown();
+        return rate;
+    }
+
+    private static String request(String marker, int contact) {
+        return "{\"id\":\"" + marker + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"BULK\","
+                + "\"contactId\":\"C" + contact + "\"}},\"data\":{\"title\":\"t\",\"email\":\"c" + contact
+                + "@bulk.example\"},\"vendorFields\":{\"expandable\":{\"SOFCT_USER_1\":\"" + marker + "\"}}}";
+    }
+}

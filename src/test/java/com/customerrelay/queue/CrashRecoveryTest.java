@@ -1,0 +1,163 @@
+package com.customerrelay.queue;
+
+import com.customerrelay.support.Ports;
+import com.customerrelay.support.QueueProducer;
+import com.customerrelay.support.VendorStub;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The relay as its own process, killed with SIGKILL twice while 2,000 queued requests are being taken in and
+ * delivered, and started again each time on the same data folder: in the end every request is delivered, none is
+ * lost, and none is recorded as delivered twice.
+ */
+class CrashRecoveryTest {
+
+    private static final int REQUESTS = 2_000;
+
+    @TempDir
+    Path dir;
+    VendorStub vendor;
+    Process relay;
+    int port;
+    int starts;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (relay != null && relay.isAlive()) {
+            relay.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        }
+        if (vendor != null) {
+            vendor.close();
+        }
+    }
+
+    @Test
+    void killedTwiceMidWayTheRelayLosesNothingAndRecordsNothingTwice() throws Exception {
+        vendor = new VendorStub("SOFCT_USER_1");
+        vendor.delayMs(3);
+        port = Ports.free();
+        start();
+
+        List<String> messages = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            messages.add("{\"id\":\"crash-" + i + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":"
+                    + "\"BULK\",\"contactId\":\"C" + i + "\"}},\"data\":{\"title\":\"t" + i + "\"},\"vendorFields\":"
+                    + "{\"expandable\":{\"SOFCT_USER_1\":\"crash-" + i + "\"}}}");
+        }
+        try (QueueProducer producer = new QueueProducer("tcp://localhost:" + port, "relay.updates")) {
+            producer.send(messages);
+        }
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> vendor.total() >= 300);
+        kill();
+        int afterFirstKill = vendor.distinct();
+        start();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> vendor.distinct() >= afterFirstKill + 600);
+        kill();
+        start();
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> vendor.distinct() == REQUESTS);
+        // every request reached the vendor; wait for the relay's own report that nothing is left unfinished
+        // (calls repeated after the kill may still be recording their outcome)
+        long seen = Files.size(log());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> tail(log(), seen).contains("unfinished: 0"));
+        stopGracefully();
+
+        assertThat(afterFirstKill).as("the first kill came mid-way").isLessThan(REQUESTS);
+        for (int i = 0; i < REQUESTS; i++) {
+            assertThat(vendor.perMarker()).containsKey("crash-" + i);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/store/relay"), "relay", "");
+             Statement s = c.createStatement()) {
+            assertThat(count(s, "select count(*) from relay_delivery where status = 'DELIVERED'")).isEqualTo(REQUESTS);
+            assertThat(count(s, "select count(*) from relay_delivery")).as("one row per request").isEqualTo(REQUESTS);
+            assertThat(count(s, "select count(*) from (select request_id from relay_delivery group by request_id "
+                    + "having count(*) > 1) t")).isZero();
+        }
+        assertThat(dir.resolve("dead-letter")).as("no dead letters").satisfiesAnyOf(
+                d -> assertThat(d).doesNotExist(), d -> assertThat(d).isEmptyDirectory());
+        int repeats = vendor.total() - REQUESTS;
+        System.out.printf("Crash test: %d requests, %d starts, 2 kills; %d HTTP calls repeated after a kill "
+                + "(at most 2 x concurrency in flight per kill)%n", REQUESTS, starts, repeats);
+        assertThat(repeats).as("only calls in flight at a kill are repeated").isLessThanOrEqualTo(2 * 2 * 8);
+        for (int run = 1; run <= starts; run++) {
+            Path file = dir.resolve("relay-" + run + ".log");
+            Files.copy(file, Path.of("target", "crash-test-relay-" + run + ".log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String tail(Path file, long from) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        return new String(bytes, (int) from, bytes.length - (int) from, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private Path log() {
+        return dir.resolve("relay-" + starts + ".log");
+    }
+
+    private void start() throws IOException {
+        starts++;
+        Path log = log();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"),
+                "-Dlog4j2.configurationFile=" + new File("src/main/resources/log4j2.properties").getAbsolutePath(),
+                "-Drelay.data.dir=" + dir.resolve("data"),
+                "-Drelay.inbox.dir=" + dir.resolve("inbox"),
+                "-Drelay.dead-letter.dir=" + dir.resolve("dead-letter"),
+                "-Drelay.broker.embedded-url=tcp://localhost:" + port,
+                "-Drelay.dispatch.poll-ms=50",
+                "-Drelay.stats.log-interval-ms=500",
+                "-Drelay.vendors.expandable.base-url=" + vendor.baseUrl(),
+                "-Drelay.vendors.expandable.concurrency=8",
+                "-Drelay.vendors.expandable.initial-delay-ms=100",
+                "-Dcamel.main.shutdown-timeout=10",
+                "com.customerrelay.RelayMain"));
+        relay = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            assertThat(relay.isAlive()).as("relay process alive, see " + log).isTrue();
+            return Files.readString(log).contains("(customer-relay) started");
+        });
+    }
+
+    private void kill() throws InterruptedException {
+        relay.destroyForcibly();
+        assertThat(relay.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(relay.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+    }
+
+    private void stopGracefully() throws InterruptedException {
+        relay.destroy();
+        assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+}
