@@ -36,6 +36,9 @@ public final class EmbeddedBroker implements Service {
                 .setName("customer-relay-" + id)
                 .setPersistenceEnabled(true)
                 .setJournalType(JournalType.NIO)
+                // flush the journal buffer after 0.2 ms rather than the NIO default of 3.3 ms: the relay commits
+                // one consumer transaction per message, and each commit waits for that flush
+                .setJournalBufferTimeout_NIO(200_000)
                 .setJournalDirectory(dir.resolve("journal").toString())
                 .setBindingsDirectory(dir.resolve("bindings").toString())
                 .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
