@@ -21,6 +21,21 @@ public record VendorSettings(String vendor, String baseUrl, int maxAttempts, lon
         return baseUrl == null;
     }
 
+    /** relay.vendors.&lt;v&gt;.rate-limit: most requests per second to the vendor; 0 for no limit. */
+    public double rateLimit() {
+        String value = setting("rate-limit", "0");
+        try {
+            double rate = Double.parseDouble(value);
+            if (rate < 0) {
+                throw new NumberFormatException();
+            }
+            return rate;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(prefix + "rate-limit must be a number of requests per second, 0 for "
+                    + "none, not '" + value + "'");
+        }
+    }
+
     public String setting(String name, String fallback) {
         return lookup.apply(prefix + name).orElse(fallback);
     }

@@ -1,5 +1,7 @@
 package com.customerrelay.delivery;
 
+import com.customerrelay.core.VendorSettings;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,8 +21,15 @@ public final class JsonHttp {
 
     private final HttpClient client;
     private final Duration timeout;
+    private final RateLimiter limiter;
 
-    public JsonHttp(long timeoutMs) {
+    /** A client with the vendor's timeout and rate limit (relay.vendors.&lt;v&gt;.timeout-ms, .rate-limit). */
+    public JsonHttp(VendorSettings settings) {
+        this(settings.timeoutMs(), settings.rateLimit());
+    }
+
+    public JsonHttp(long timeoutMs, double requestsPerSecond) {
+        this.limiter = requestsPerSecond > 0 ? new RateLimiter(requestsPerSecond) : null;
         this.timeout = Duration.ofMillis(timeoutMs);
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -37,6 +46,9 @@ public final class JsonHttp {
 
     public Response send(String method, String url, Map<String, String> headers, String json)
             throws IOException, InterruptedException {
+        if (limiter != null) {
+            limiter.acquire();
+        }
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
@@ -48,6 +60,33 @@ public final class JsonHttp {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         Long retryAfter = response.headers().firstValue("Retry-After").map(JsonHttp::parseRetryAfter).orElse(null);
         return new Response(response.statusCode(), response.body(), retryAfter);
+    }
+
+    /**
+     * Spaces calls evenly at most {@code rate} per second: each caller reserves the next free slot and waits for
+     * it. Only the vendor's own delivery threads wait; other vendors and the intakes are not held up.
+     */
+    static final class RateLimiter {
+        private final long intervalNanos;
+        private long nextSlot;
+
+        RateLimiter(double rate) {
+            this.intervalNanos = (long) (1_000_000_000L / rate);
+            this.nextSlot = System.nanoTime();
+        }
+
+        void acquire() throws InterruptedException {
+            long wait;
+            synchronized (this) {
+                long now = System.nanoTime();
+                long slot = Math.max(now, nextSlot);
+                nextSlot = slot + intervalNanos;
+                wait = slot - now;
+            }
+            if (wait > 0) {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+            }
+        }
     }
 
     /** Retry-After as delay-seconds or an HTTP date; null when it is neither. */

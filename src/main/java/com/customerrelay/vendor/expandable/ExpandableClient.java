@@ -26,7 +26,7 @@ public final class ExpandableClient implements VendorClient {
     private final ExpandableMapper mapper = new ExpandableMapper();
 
     public ExpandableClient(VendorSettings settings) {
-        this.http = new JsonHttp(settings.timeoutMs());
+        this.http = new JsonHttp(settings);
         this.updateUrl = settings.baseUrl() + "/customer-contact-update";
         this.timeoutMs = settings.timeoutMs();
         this.tokens = new ExpandableTokens(http, settings);

@@ -30,7 +30,7 @@ public final class RpmClient implements VendorClient {
     private final long timeoutMs;
 
     public RpmClient(VendorSettings settings) {
-        this.http = new JsonHttp(settings.timeoutMs());
+        this.http = new JsonHttp(settings);
         this.customerUrl = settings.baseUrl() + "/Customer";
         this.editUrl = settings.baseUrl() + "/CustomerContactEdit";
         String key = settings.secret("api-key");

@@ -31,7 +31,7 @@ public final class SocialHubClient implements VendorClient {
     private final SocialHubMapper mapper = new SocialHubMapper();
 
     public SocialHubClient(VendorSettings settings) {
-        this.http = new JsonHttp(settings.timeoutMs());
+        this.http = new JsonHttp(settings);
         this.updateUrl = settings.baseUrl() + "/v1/consumer/updateInfo/";
         this.timeoutMs = settings.timeoutMs();
         this.tokens = new SocialHubTokens(http, settings);

@@ -32,7 +32,7 @@ public final class SoliditechClient implements VendorClient {
     private final SoliditechMapper mapper = new SoliditechMapper();
 
     public SoliditechClient(VendorSettings settings) {
-        this.http = new JsonHttp(settings.timeoutMs());
+        this.http = new JsonHttp(settings);
         this.baseUrl = settings.baseUrl();
         this.method = settings.setting("method", "PUT").toUpperCase();
         this.customerPath = settings.setting("customer-path", "/customers/{accountId}");

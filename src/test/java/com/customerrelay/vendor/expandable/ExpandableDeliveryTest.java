@@ -317,4 +317,23 @@ class ExpandableDeliveryTest {
         assertThat(letter.at("/error/message").asText()).isEqualTo("Expandable did not answer within 300 ms");
         assertThat(updates()).hasSize(2);
     }
+
+    @Test
+    void theRateLimitSpacesTheCallsToTheVendor() throws Exception {
+        relay.set("relay.vendors.expandable.rate-limit", "10").set("relay.vendors.expandable.concurrency", "8");
+        expandable.stubFor(post(urlEqualTo(UPDATE)).willReturn(okJson("{}")));
+        relay.start();
+
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 15; i++) {
+            lines.append(Requests.emailChange("rate-" + i, "C" + i, "c" + i + "@x.com")).append('\n');
+        }
+        relay.drop("rate.ndjson", lines.toString());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable") == 15);
+        List<Long> times = updates().stream().map(r -> r.getLoggedDate().getTime()).sorted().toList();
+        assertThat(times).hasSize(15);
+        assertThat(times.get(14) - times.get(0)).as("15 calls at 10 per second, 8 threads notwithstanding")
+                .isGreaterThanOrEqualTo(1300);
+    }
 }
