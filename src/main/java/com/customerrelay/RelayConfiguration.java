@@ -104,7 +104,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         Secrets.register(password);
         String external = settings.optional("relay.broker.url").orElse(null);
         if (external != null) {
-            LOG.info("Queue intake: external broker {}", Secrets.mask(external));
+            LOG.info("Queue intake: external broker {}", Secrets.maskUrl(external));
             return new ActiveMQConnectionFactory(external, user, password);
         }
         EmbeddedBroker broker = new EmbeddedBroker(settings.dataDir().resolve("broker"),

@@ -24,6 +24,8 @@ import java.util.TreeSet;
 public final class RequestValidator {
 
     public static final int MAX_ID_LENGTH = 200;
+    /** Largest request the store keeps (characters of its JSON). */
+    public static final int MAX_REQUEST_LENGTH = 1_000_000;
 
     private final Map<String, VendorProfile> vendors = new LinkedHashMap<>();
 
@@ -72,6 +74,10 @@ public final class RequestValidator {
         if (node == null || !node.isObject()) {
             errors.add("request must be a JSON object, not " + Json.typeName(node));
             return new Result(null, errors, targetErrors, id, List.of());
+        }
+        int length = Json.write(node).length();
+        if (length > MAX_REQUEST_LENGTH) {
+            errors.add("request must be at most " + MAX_REQUEST_LENGTH + " characters of JSON (it has " + length + ")");
         }
         JsonNode given = node.get("id");
         if (given != null && !given.isNull()) {

@@ -33,6 +33,23 @@ public final class Secrets {
         }
     }
 
+    /** Registers {@code current} in place of {@code replaced} (a token that was renewed), so the set stays small. */
+    public static void replace(String replaced, String current) {
+        if (replaced != null && !replaced.equals(current)) {
+            KNOWN.remove(replaced);
+        }
+        register(current);
+    }
+
+    /** A URL with any password=… query parameter and any user:password@ part masked. */
+    public static String maskUrl(String url) {
+        if (url == null) {
+            return null;
+        }
+        return mask(url.replaceAll("(?i)(password=)[^&;]*", "$1" + MASK).replaceAll("//([^/@:]+):[^/@]*@", "//$1:"
+                + MASK + "@"));
+    }
+
     public static boolean isSecretKey(String key) {
         return key != null && SECRET_KEY.matcher(key).matches();
     }

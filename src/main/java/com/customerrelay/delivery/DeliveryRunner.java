@@ -71,7 +71,7 @@ public final class DeliveryRunner {
         VendorSettings vendor = settings.get(delivery.vendor());
         switch (outcome.type()) {
             case DELIVERED -> {
-                store.delivered(delivery.id());
+                store.delivered(delivery);
                 count(delivery.vendor() + " delivered");
                 deliveredTotal.incrementAndGet();
                 LOG.debug("Delivered request {} to {} (attempt {})", delivery.requestId(), delivery.vendor(),
@@ -79,17 +79,17 @@ public final class DeliveryRunner {
             }
             case REJECTED -> {
                 writeDeadLetter(delivery, "rejected", outcome);
-                store.dead(delivery.id(), errorJson(outcome));
+                store.dead(delivery, errorJson(outcome));
                 count(delivery.vendor() + " rejected");
             }
             case RETRY -> {
                 if (delivery.attempt() >= vendor.maxAttempts()) {
                     writeDeadLetter(delivery, "exhausted", outcome);
-                    store.dead(delivery.id(), errorJson(outcome));
+                    store.dead(delivery, errorJson(outcome));
                     count(delivery.vendor() + " exhausted");
                 } else {
                     long delay = RetryPolicy.delayMs(vendor, delivery.attempt(), outcome.retryAfterMs());
-                    store.retryAt(delivery.id(), System.currentTimeMillis() + delay, errorJson(outcome));
+                    store.retryAt(delivery, System.currentTimeMillis() + delay, errorJson(outcome));
                     count(delivery.vendor() + " retrying");
                     LOG.info("Request {} to {}: attempt {} of {} failed ({}); next attempt in {} ms",
                             delivery.requestId(), delivery.vendor(), delivery.attempt(), vendor.maxAttempts(),
@@ -114,7 +114,7 @@ public final class DeliveryRunner {
         }
         String reason = "skipped: an update of this record that occurred at " + java.time.Instant.ofEpochMilli(newest)
                 + " was already delivered; this one occurred at " + java.time.Instant.ofEpochMilli(delivery.occurredAt());
-        store.skip(delivery.id(), Json.write(Json.object().put("message", reason)));
+        store.skip(delivery, Json.write(Json.object().put("message", reason)));
         count(delivery.vendor() + " skipped");
         LOG.info("Request {} to {} {}", delivery.requestId(), delivery.vendor(), reason);
         return true;

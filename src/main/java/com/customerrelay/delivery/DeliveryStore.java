@@ -121,13 +121,27 @@ public final class DeliveryStore implements Service {
     }
 
     private void createSchema() {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute(SCHEMA);
-            for (String index : INDEXES) {
-                s.execute(index);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                s.execute(SCHEMA);
+                for (String index : INDEXES) {
+                    s.execute(index);
+                }
+                return;
+            } catch (SQLException e) {
+                // two relays starting together on PostgreSQL can collide on "if not exists"; the second try sees
+                // what the other created
+                if (attempt >= 3) {
+                    throw new IllegalStateException("cannot prepare the state store: " + e.getMessage(), e);
+                }
+                LOG.info("Preparing the state store failed ({}); trying again", e.getMessage());
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while preparing the state store", interrupted);
+                }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot prepare the state store: " + e.getMessage(), e);
         }
     }
 
@@ -232,7 +246,10 @@ public final class DeliveryStore implements Service {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                claim(c, DUE_EXPIRED, INFLIGHT, vendor, limit, leaseMs, claimed);
+                if (shared) {
+                    // another relay may have died mid-attempt; an embedded store took its own rows back at start
+                    claim(c, DUE_EXPIRED, INFLIGHT, vendor, limit, leaseMs, claimed);
+                }
                 if (claimed.size() < limit) {
                     claim(c, DUE_PENDING, PENDING, vendor, limit - claimed.size(), leaseMs, claimed);
                 }
@@ -272,27 +289,32 @@ public final class DeliveryStore implements Service {
                     u.setString(5, status);
                     u.setInt(6, attempts);
                     if (u.executeUpdate() == 1) {
-                        long occurred = rs.getLong(11);
+                        Long occurred = rs.getObject(11, Long.class);
                         claimed.add(new Delivery(id, rs.getString(2), rs.getString(3), rs.getString(4), attempts + 1,
                                 first == 0 ? now : first, rs.getString(7), rs.getString(8), rs.getString(10),
-                                rs.wasNull() ? null : occurred));
+                                occurred));
                     }
                 }
             }
         }
     }
 
-    public void delivered(long id) {
-        finish(id, DELIVERED, null);
+    /*
+     * The outcome of an attempt is recorded only while the row is still in flight under that same attempt: if its
+     * lease ran out and another claim took it over, the older attempt's outcome is not allowed to overwrite it.
+     */
+
+    public void delivered(Delivery delivery) {
+        finish(delivery, DELIVERED, null);
     }
 
-    public void dead(long id, String errorJson) {
-        finish(id, DEAD, errorJson);
+    public void dead(Delivery delivery, String errorJson) {
+        finish(delivery, DEAD, errorJson);
     }
 
     /** Finishes a delivery without sending it: a later update of its record was delivered already. */
-    public void skip(long id, String reasonJson) {
-        finish(id, SKIPPED, reasonJson);
+    public void skip(Delivery delivery, String reasonJson) {
+        finish(delivery, SKIPPED, reasonJson);
     }
 
     /** The latest occurredAt among the delivered updates of a record, or null. */
@@ -312,24 +334,26 @@ public final class DeliveryStore implements Service {
         }
     }
 
-    private void finish(long id, String status, String errorJson) {
+    private void finish(Delivery delivery, String status, String errorJson) {
         update("update relay_delivery set status = ?, finished_at = ?, lease_until = 0, last_error = ? where id = ?"
-                        + " and status = 'INFLIGHT'",
+                        + " and status = 'INFLIGHT' and attempts = ?",
                 ps -> {
                     ps.setString(1, status);
                     ps.setLong(2, System.currentTimeMillis());
                     ps.setString(3, truncate(errorJson, 8000));
-                    ps.setLong(4, id);
+                    ps.setLong(4, delivery.id());
+                    ps.setInt(5, delivery.attempt());
                 });
     }
 
     /** Puts a delivery back to wait for its next attempt at {@code nextAttemptAt}. */
-    public void retryAt(long id, long nextAttemptAt, String errorJson) {
+    public void retryAt(Delivery delivery, long nextAttemptAt, String errorJson) {
         update("update relay_delivery set status = 'PENDING', next_attempt_at = ?, lease_until = 0, last_error = ? "
-                + "where id = ? and status = 'INFLIGHT'", ps -> {
+                + "where id = ? and status = 'INFLIGHT' and attempts = ?", ps -> {
                     ps.setLong(1, nextAttemptAt);
                     ps.setString(2, truncate(errorJson, 8000));
-                    ps.setLong(3, id);
+                    ps.setLong(3, delivery.id());
+                    ps.setInt(4, delivery.attempt());
                 });
     }
 

@@ -77,7 +77,10 @@ public final class Dispatcher {
         if (free <= 0) {
             return;
         }
-        long lease = vendor.timeoutMs() * 3 + 5_000;
+        // long enough for a claimed delivery to wait its turn behind the one before it, make its calls (RPM two,
+        // Expandable a login and a second try) and wait for rate-limit slots
+        long rateWait = vendor.rateLimit() > 0 ? (long) (4 * vendor.concurrency() * 1000 / vendor.rateLimit()) : 0;
+        long lease = vendor.timeoutMs() * 6 + 30_000 + rateWait;
         for (Delivery delivery : store.claim(vendor.vendor(), free, lease)) {
             inFlight.incrementAndGet();
             try {

@@ -28,16 +28,29 @@ public final class FailedFileNotes {
         if (error == null) {
             error = exchange.getException();
         }
+        boolean unreadable = unreadable(error);
         String why = reason(error);
         try {
             Files.createDirectories(failedDir);
             Files.writeString(failedDir.resolve(name + ".error.txt"),
-                    name + " could not be read and was moved to .failed/ at " + Instant.now() + "\n" + why + "\n",
+                    name + (unreadable ? " could not be read" : " could not be taken in to the end")
+                            + " and was moved to .failed/ at " + Instant.now() + "\n" + why + "\n"
+                            + (unreadable ? "" : "Requests before the failure were accepted; once the cause is fixed, "
+                            + "drop the file again: requests already accepted are recognised and not sent twice.\n"),
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
             LOG.error("Cannot write the error note for {}", name, e);
         }
         LOG.warn("Dropped file {} refused: {}", name, why);
+    }
+
+    private static boolean unreadable(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnreadableFileException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String reason(Throwable error) {

@@ -112,6 +112,14 @@ class ValidationDeadLetterTest {
         cases.add(new Case(contact(EXP, "{\"attachments\":[1]}"), "expandable",
                 "data.attachments must be an array of strings or null"));
         cases.add(new Case(contact(EXP, "[]"), "expandable", "data must be an object, not an array"));
+        cases.add(new Case("{\"kind\":\"customer\",\"targets\":{\"socialhub\":{\"customerCode\":\"C1\"}},"
+                + "\"data\":{\"address\":{\"city\":\"Austin\"}}}", "socialhub", "data.address must give at least "
+                + "line1 and city for socialhub: SocialHub keeps the address as one string, so a partial address would "
+                + "replace all of it"));
+        String huge = "{\"kind\":\"customer\",\"targets\":{\"socialhub\":{\"customerCode\":\"C1\"}},"
+                + "\"data\":{\"name\":\"" + "n".repeat(1_000_000) + "\"}}";
+        cases.add(new Case(huge, "socialhub", "request must be at most 1000000 characters of JSON (it has "
+                + huge.length() + ")"));
 
         StringBuilder file = new StringBuilder();
         Map<Integer, Case> byLine = new LinkedHashMap<>();

@@ -105,4 +105,19 @@ class OrderingTest {
         assertThat(relay.store().count("SKIPPED", "expandable")).isEqualTo(30 - seen.size()).isPositive();
         assertThat(seen.get(0)).as("the first to arrive was delivered").isEqualTo(order.get(0));
     }
+
+    @Test
+    void anUpdateWithoutOccurredAtIsDeliveredAfterOneWithIt() {
+        try (QueueProducer producer = new QueueProducer(brokerUrl, "relay.updates")) {
+            producer.send("{\"id\":\"with-time\",\"kind\":\"contact\",\"occurredAt\":\"2026-11-22T10:00:00Z\","
+                    + "\"targets\":{\"expandable\":{\"customerId\":\"ABCCORP\",\"contactId\":\"MIXED\"}},"
+                    + "\"data\":{\"title\":\"first\"}}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count("DELIVERED", "expandable") == 1);
+            producer.send(Requests.expandableContact("without-time", "ABCCORP", "MIXED", "{\"title\":\"second\"}"));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count("DELIVERED", "expandable") == 2);
+        assertThat(titlesOf("MIXED")).containsExactly("first", "second");
+        assertThat(relay.store().count("SKIPPED", "expandable")).isZero();
+    }
 }

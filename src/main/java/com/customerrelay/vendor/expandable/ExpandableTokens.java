@@ -54,7 +54,6 @@ final class ExpandableTokens {
     synchronized String refresh(String stale) throws IOException, InterruptedException, LoginFailure {
         if (token == null || token.equals(stale)) {
             LOG.info("Expandable refused the session token; requesting a new one");
-            token = null;
             token = login();
         }
         return token;
@@ -76,7 +75,7 @@ final class ExpandableTokens {
             message = null;
         }
         if (response.ok() && tokenValue != null && !tokenValue.isBlank()) {
-            Secrets.register(tokenValue);
+            Secrets.replace(token, tokenValue);
             return tokenValue;
         }
         String detail = "Expandable login (auth-token-get) answered " + response.status()

@@ -28,6 +28,32 @@ public final class SocialHubProfile implements VendorProfile {
                 "consent.sms", "consent.email");
     }
 
+    /**
+     * SocialHub keeps the address as one string, so sending some address lines would replace the whole address,
+     * not leave the others unchanged: an address for SocialHub must carry at least line1 and city, or clear it.
+     */
+    @Override
+    public void validateData(String kind, JsonNode data, List<String> errors) {
+        JsonNode address = data.get("address");
+        if (address == null || !address.isObject()) {
+            return;
+        }
+        boolean anyLine = false;
+        boolean allNull = true;
+        for (String line : List.of("line1", "line2", "line3", "city", "state", "country")) {
+            JsonNode value = address.get(line);
+            if (value != null) {
+                anyLine = true;
+                allNull &= value.isNull();
+            }
+        }
+        boolean whole = address.hasNonNull("line1") && address.hasNonNull("city");
+        if (anyLine && !allNull && !whole) {
+            errors.add("data.address must give at least line1 and city for socialhub: SocialHub keeps the address as "
+                    + "one string, so a partial address would replace all of it");
+        }
+    }
+
     @Override
     public void validateKeys(String kind, JsonNode keys, String path, List<String> errors) {
         VendorProfile.allowOnly(keys, path, Set.of("customerCode"), errors);

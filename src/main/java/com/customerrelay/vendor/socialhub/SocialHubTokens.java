@@ -61,6 +61,7 @@ final class SocialHubTokens {
     }
 
     private void login() throws IOException, InterruptedException, LoginFailure {
+        String previous = token;
         token = null;
         ObjectNode body = Json.object().put("appId", appId).put("appSecret", appSecret);
         JsonHttp.Response response = http.send("POST", url, Map.of(), Json.write(body));
@@ -73,7 +74,7 @@ final class SocialHubTokens {
         String code = answer.path("code").asText("");
         String accessToken = answer.path("data").path("accessToken").asText("");
         if (response.ok() && "200".equals(code) && !accessToken.isEmpty()) {
-            Secrets.register(accessToken);
+            Secrets.replace(previous, accessToken);
             Secrets.register(answer.path("data").path("refreshToken").asText(""));
             token = accessToken;
             expiresAt = expiry(answer.path("data"));
