@@ -40,10 +40,10 @@ public final class RequestValidator {
     /**
      * Outcome of validation. {@code requestErrors} make the whole request invalid for every target;
      * {@code targetErrors} make it invalid for one target only, and the other targets still go out.
-     * {@code request} is set when at least one target is deliverable.
+     * {@code request} is set when at least one target is deliverable; {@code json} is the request as stored.
      */
     public record Result(UpdateRequest request, List<String> requestErrors, Map<String, List<String>> targetErrors,
-                         String id, List<String> vendors) {
+                         String id, List<String> vendors, String json) {
 
         /** True when {@code vendor} can be delivered. */
         public boolean deliverable(String vendor) {
@@ -73,11 +73,12 @@ public final class RequestValidator {
         String id = idOf(node);
         if (node == null || !node.isObject()) {
             errors.add("request must be a JSON object, not " + Json.typeName(node));
-            return new Result(null, errors, targetErrors, id, List.of());
+            return new Result(null, errors, targetErrors, id, List.of(), null);
         }
-        int length = Json.write(node).length();
-        if (length > MAX_REQUEST_LENGTH) {
-            errors.add("request must be at most " + MAX_REQUEST_LENGTH + " characters of JSON (it has " + length + ")");
+        String json = Json.write(node);
+        if (json.length() > MAX_REQUEST_LENGTH) {
+            errors.add("request must be at most " + MAX_REQUEST_LENGTH + " characters of JSON (it has " + json.length()
+                    + ")");
         }
         JsonNode given = node.get("id");
         if (given != null && !given.isNull()) {
@@ -199,7 +200,7 @@ public final class RequestValidator {
         boolean anyDeliverable = targetNames.stream().anyMatch(v -> !targetErrors.containsKey(v));
         UpdateRequest request = errors.isEmpty() && anyDeliverable
                 ? new UpdateRequest(id, kind, occurredAt, (ObjectNode) node) : null;
-        return new Result(request, errors, targetErrors, id, targetNames);
+        return new Result(request, errors, targetErrors, id, targetNames, json);
     }
 
     /** The rules that concern one target only: its vendor, kind, keys and vendor-specific data rules. */

@@ -116,10 +116,6 @@ public final class DeliveryStore implements Service {
                 !embedded);
     }
 
-    public boolean shared() {
-        return shared;
-    }
-
     private void createSchema() {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
@@ -407,7 +403,14 @@ public final class DeliveryStore implements Service {
 
     /** Number of deliveries not yet finished (waiting, retrying or in flight). */
     public long unfinished() {
-        return count(PENDING, null) + count(INFLIGHT, null);
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select count(*) from relay_delivery where status in ('PENDING', 'INFLIGHT')");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("state store: count failed: " + e.getMessage(), e);
+        }
     }
 
     private interface Binder {

@@ -68,7 +68,7 @@ public final class RequestFileReader {
         }
     }
 
-    public Iterator<IntakeItem> items(File file) {
+    private Iterator<IntakeItem> items(File file) {
         String name = file.getName();
         String lower = name.toLowerCase();
         try {

@@ -40,10 +40,6 @@ public final class RequestIntake {
         this.deadLetters = deadLetters;
     }
 
-    public void accept(IntakeItem item) {
-        acceptAll(List.of(item));
-    }
-
     /**
      * Takes several requests at once: the invalid ones are dead-lettered, the deliveries of the valid ones are
      * committed to the store together (one write for the lot, which is what makes large files and busy queues
@@ -71,7 +67,7 @@ public final class RequestIntake {
                 continue;
             }
             UpdateRequest request = result.request();
-            String json = request == null ? null : Json.write(request.raw());
+            String json = result.json();
             String source = Json.write(item.source());
             Set<String> present = request == null ? Set.of() : request.leaves().keySet();
             for (String vendor : result.vendors()) {

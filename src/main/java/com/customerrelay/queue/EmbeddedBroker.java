@@ -26,12 +26,10 @@ public final class EmbeddedBroker implements Service {
 
     private final EmbeddedActiveMQ server = new EmbeddedActiveMQ();
     private final String inVmUrl;
-    private final String tcpUrl;
 
     public EmbeddedBroker(Path dir, String tcpUrl) throws Exception {
         int id = IN_VM_IDS.incrementAndGet();
         this.inVmUrl = "vm://" + id;
-        this.tcpUrl = tcpUrl;
         Configuration config = new ConfigurationImpl()
                 .setName("customer-relay-" + id)
                 .setPersistenceEnabled(true)
@@ -67,10 +65,6 @@ public final class EmbeddedBroker implements Service {
     /** The URL the relay itself uses to reach this broker. */
     public String clientUrl() {
         return inVmUrl;
-    }
-
-    public String tcpUrl() {
-        return tcpUrl;
     }
 
     @Override

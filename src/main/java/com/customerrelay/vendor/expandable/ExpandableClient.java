@@ -6,6 +6,7 @@ import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.Delivery;
 import com.customerrelay.delivery.JsonHttp;
 import com.customerrelay.delivery.Outcome;
+import com.customerrelay.delivery.OutcomeException;
 import com.customerrelay.delivery.VendorClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -53,8 +54,8 @@ public final class ExpandableClient implements VendorClient {
                 }
             }
             return classify(response);
-        } catch (ExpandableTokens.LoginFailure failure) {
-            return failure.outcome;
+        } catch (OutcomeException failure) {
+            return failure.outcome();
         } catch (IOException e) {
             return JsonHttp.ioFailure("Expandable", e, timeoutMs);
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.JsonHttp;
 import com.customerrelay.delivery.Outcome;
+import com.customerrelay.delivery.OutcomeException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
@@ -17,16 +18,6 @@ import java.util.Map;
 final class ExpandableTokens {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExpandableTokens.class);
-
-    /** Login failed; carries how the delivery should be classified. */
-    static final class LoginFailure extends Exception {
-        final transient Outcome outcome;
-
-        LoginFailure(Outcome outcome) {
-            super(outcome.message(), null, false, false);
-            this.outcome = outcome;
-        }
-    }
 
     private final JsonHttp http;
     private final String url;
@@ -43,7 +34,7 @@ final class ExpandableTokens {
         this.password = settings.secret("password");
     }
 
-    synchronized String current() throws IOException, InterruptedException, LoginFailure {
+    synchronized String current() throws IOException, InterruptedException, OutcomeException {
         if (token == null) {
             token = login();
         }
@@ -51,7 +42,7 @@ final class ExpandableTokens {
     }
 
     /** Replaces {@code stale} with a new token, unless another delivery has done so already. */
-    synchronized String refresh(String stale) throws IOException, InterruptedException, LoginFailure {
+    synchronized String refresh(String stale) throws IOException, InterruptedException, OutcomeException {
         if (token == null || token.equals(stale)) {
             LOG.info("Expandable refused the session token; requesting a new one");
             token = login();
@@ -59,7 +50,7 @@ final class ExpandableTokens {
         return token;
     }
 
-    private String login() throws IOException, InterruptedException, LoginFailure {
+    private String login() throws IOException, InterruptedException, OutcomeException {
         ObjectNode body = Json.object();
         body.put("DATA_SOURCE", dataSource);
         body.put("USER_NAME", userName);
@@ -81,9 +72,9 @@ final class ExpandableTokens {
         String detail = "Expandable login (auth-token-get) answered " + response.status()
                 + (message == null ? "" : ": " + Secrets.mask(message));
         if (JsonHttp.isTransient(response.status())) {
-            throw new LoginFailure(Outcome.retry(detail, response.status(), message, null, response.retryAfterMs()));
+            throw new OutcomeException(Outcome.retry(detail, response.status(), message, null, response.retryAfterMs()));
         }
-        throw new LoginFailure(Outcome.rejected(detail + " — check relay.vendors.expandable.data-source, "
+        throw new OutcomeException(Outcome.rejected(detail + " — check relay.vendors.expandable.data-source, "
                 + ".user-name and .password", response.status(), message, null));
     }
 }

@@ -11,9 +11,8 @@ public final class RpmProfile implements VendorProfile {
 
     public static final String NAME = "rpm";
     static final Set<String> SALUTATIONS = Set.of("", "Mr", "Ms", "Dr");
+    /** RPM's limit per contact; canonical data maps to four types at most, so it is checked on the merged contact. */
     static final int MAX_PHONES = 4;
-    /** Canonical phone member → RPM phone Type. */
-    static final List<String> PHONES = List.of("phones.business", "phones.home", "phones.fax", "phones.other");
 
     @Override
     public String name() {
@@ -53,14 +52,6 @@ public final class RpmProfile implements VendorProfile {
             JsonNode value = data.get(name);
             if (value != null && (value.isNull() || value.asText().isBlank())) {
                 errors.add("data." + name + " cannot be cleared for rpm (RPM requires FirstName and LastName)");
-            }
-        }
-        JsonNode phones = data.get("phones");
-        if (phones != null && phones.isObject()) {
-            long count = PHONES.stream().map(p -> phones.get(p.substring("phones.".length())))
-                    .filter(v -> v != null && !v.isNull()).count();
-            if (count > MAX_PHONES) {
-                errors.add("data.phones has " + count + " numbers for rpm; RPM takes at most " + MAX_PHONES);
             }
         }
     }

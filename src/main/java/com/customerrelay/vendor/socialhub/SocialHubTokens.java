@@ -5,6 +5,7 @@ import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.JsonHttp;
 import com.customerrelay.delivery.Outcome;
+import com.customerrelay.delivery.OutcomeException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
@@ -22,15 +23,6 @@ final class SocialHubTokens {
     private static final Logger LOG = LoggerFactory.getLogger(SocialHubTokens.class);
     private static final long EARLY_MS = 60_000;
 
-    static final class LoginFailure extends Exception {
-        final transient Outcome outcome;
-
-        LoginFailure(Outcome outcome) {
-            super(outcome.message(), null, false, false);
-            this.outcome = outcome;
-        }
-    }
-
     private final JsonHttp http;
     private final String url;
     private final String appId;
@@ -45,14 +37,14 @@ final class SocialHubTokens {
         this.appSecret = settings.secret("app-secret");
     }
 
-    synchronized String current() throws IOException, InterruptedException, LoginFailure {
+    synchronized String current() throws IOException, InterruptedException, OutcomeException {
         if (token == null || System.currentTimeMillis() >= expiresAt) {
             login();
         }
         return token;
     }
 
-    synchronized String refresh(String stale) throws IOException, InterruptedException, LoginFailure {
+    synchronized String refresh(String stale) throws IOException, InterruptedException, OutcomeException {
         if (token == null || token.equals(stale)) {
             LOG.info("SocialHub says the access token is invalid or expired; requesting a new one");
             login();
@@ -60,7 +52,7 @@ final class SocialHubTokens {
         return token;
     }
 
-    private void login() throws IOException, InterruptedException, LoginFailure {
+    private void login() throws IOException, InterruptedException, OutcomeException {
         String previous = token;
         token = null;
         ObjectNode body = Json.object().put("appId", appId).put("appSecret", appSecret);
@@ -84,9 +76,9 @@ final class SocialHubTokens {
         String detail = "SocialHub token request answered " + response.status()
                 + (code.isEmpty() ? "" : " with code " + code) + (text == null ? "" : ": " + text);
         if (JsonHttp.isTransient(response.status()) || SocialHubClient.TRANSIENT_CODES.contains(code)) {
-            throw new LoginFailure(Outcome.retry(detail, response.status(), text, code, response.retryAfterMs()));
+            throw new OutcomeException(Outcome.retry(detail, response.status(), text, code, response.retryAfterMs()));
         }
-        throw new LoginFailure(Outcome.rejected(detail + " — check relay.vendors.socialhub.app-id and .app-secret",
+        throw new OutcomeException(Outcome.rejected(detail + " — check relay.vendors.socialhub.app-id and .app-secret",
                 response.status(), text, code.isEmpty() ? null : code));
     }
 
