@@ -1,5 +1,6 @@
 package com.customerrelay;
 
+import com.customerrelay.core.FatalErrors;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.RequestValidator;
 import com.customerrelay.core.VendorProfile;
@@ -46,6 +47,8 @@ public final class RelayConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        FatalErrors.installForThreads();
+        context.getManagementStrategy().addEventNotifier(new FatalErrors());
         RelaySettings settings = new RelaySettings(context);
         List<VendorProfile> profiles = List.of(new ExpandableProfile(), new RpmProfile(), new SocialHubProfile(),
                 new SoliditechProfile());
@@ -72,17 +75,17 @@ public final class RelayConfiguration implements CamelConfiguration {
                 LOG.info("Vendor {}: SANDBOXED — built-in simulator at {} (set relay.vendors.{}.base-url to deliver "
                         + "to the real {})", profile.name(), vendor.baseUrl(), profile.name(), profile.name());
             } else {
-                LOG.info("Vendor {}: delivering to {}", profile.name(), vendor.baseUrl());
+                LOG.info("Vendor {}: delivering to {}", profile.name(), Secrets.maskUrl(vendor.baseUrl()));
             }
             clients.put(profile.name(), clientFor(vendor));
         }
 
         context.getRegistry().bind("jmsConnectionFactory", connectionFactory(context, settings));
         String queue = settings.string("relay.queue.name", "relay.updates");
-        context.getRegistry().bind("queueMessageReader", new QueueMessageReader(queue));
+        context.getRegistry().bind("queueMessageReader", new QueueMessageReader(queue, maxRequestBytes(settings)));
 
         DeliveryRunner runner = new DeliveryRunner(store, deadLetters, clients, vendors);
-        Dispatcher dispatcher = new Dispatcher(store, vendors, context.createProducerTemplate(),
+        Dispatcher dispatcher = new Dispatcher(store, vendors, clients, context.createProducerTemplate(),
                 context.getExecutorServiceManager().newSingleThreadExecutor(store, "relay-dispatcher"));
         runner.setDispatcher(dispatcher);
 
@@ -90,11 +93,22 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("deliveryStore", store);
         context.getRegistry().bind("deadLetterWriter", deadLetters);
         context.getRegistry().bind("requestValidator", validator);
-        context.getRegistry().bind("requestFileReader", new RequestFileReader());
+        int maxRequestBytes = maxRequestBytes(settings);
+        context.getRegistry().bind("requestFileReader", new RequestFileReader(maxRequestBytes));
         context.getRegistry().bind("requestIntake", new RequestIntake(validator, store, deadLetters));
         context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
         context.getRegistry().bind("deliveryRunner", runner);
         context.getRegistry().bind("dispatcher", dispatcher);
+    }
+
+    /** relay.intake.max-request-bytes: the largest single request any intake takes. */
+    private static int maxRequestBytes(RelaySettings settings) {
+        long value = settings.number("relay.intake.max-request-bytes", 1_048_576);
+        if (value < 1024 || value > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("relay.intake.max-request-bytes must be between 1024 and "
+                    + (Integer.MAX_VALUE - 8) + ", not " + value);
+        }
+        return (int) value;
     }
 
     /** The JMS connection factory of the queue intake: the external broker, or the embedded one started here. */
@@ -103,6 +117,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         String password = settings.optional("relay.broker.password").orElse(null);
         Secrets.register(password);
         String external = settings.optional("relay.broker.url").orElse(null);
+        Secrets.registerUrl(external);
         if (external != null) {
             LOG.info("Queue intake: external broker {}", Secrets.maskUrl(external));
             return new ActiveMQConnectionFactory(external, user, password);

@@ -116,11 +116,11 @@ public final class CanonicalFields {
                     if (fields.containsKey(path)) {
                         checkLeaf("data." + path, fields.get(path), child.getValue(), errors);
                     } else {
-                        errors.add("data." + path + " is not a field of kind " + kind);
+                        errors.add("data." + SafeText.name(path) + " is not a field of kind " + kind);
                     }
                 }
             } else {
-                errors.add("data." + name + " is not a field of kind " + kind);
+                errors.add("data." + SafeText.name(name) + " is not a field of kind " + kind);
             }
         }
     }

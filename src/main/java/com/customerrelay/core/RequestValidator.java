@@ -87,12 +87,15 @@ public final class RequestValidator {
             } else if (given.asText().length() > MAX_ID_LENGTH) {
                 errors.add("id must be at most " + MAX_ID_LENGTH + " characters (it has " + given.asText().length()
                         + ")");
+            } else if (SafeText.hasUnsafeCharacters(given.asText())) {
+                errors.add("id must not hold control characters (CR, LF, NUL…) or unpaired surrogates: \""
+                        + SafeText.value(given.asText()) + "\"");
             }
         }
         Set<String> allowedTop = Set.of("id", "kind", "occurredAt", "targets", "data", "vendorFields");
         node.fieldNames().forEachRemaining(name -> {
             if (!allowedTop.contains(name)) {
-                errors.add(name + " is not a member of an update request");
+                errors.add(SafeText.name(name) + " is not a member of an update request");
             }
         });
 
@@ -151,7 +154,7 @@ public final class RequestValidator {
             while (entries.hasNext()) {
                 Map.Entry<String, JsonNode> entry = entries.next();
                 String vendor = entry.getKey();
-                String path = "targets." + vendor;
+                String path = "targets." + SafeText.name(vendor);
                 targetNames.add(vendor);
                 List<String> own = new ArrayList<>();
                 checkTarget(vendor, path, entry.getValue(), kind, dataUsable ? data : null, dataBroken, vendorFields,
@@ -167,7 +170,7 @@ public final class RequestValidator {
             while (entries.hasNext()) {
                 Map.Entry<String, JsonNode> entry = entries.next();
                 String vendor = entry.getKey();
-                String path = "vendorFields." + vendor;
+                String path = "vendorFields." + SafeText.name(vendor);
                 JsonNode fields = entry.getValue();
                 if (!vendors.containsKey(vendor)) {
                     errors.add(path + " is not a known vendor");
@@ -251,7 +254,7 @@ public final class RequestValidator {
     public static String idOf(JsonNode node) {
         JsonNode given = node != null && node.isObject() ? node.get("id") : null;
         if (given != null && given.isTextual() && !given.asText().isBlank()
-                && given.asText().length() <= MAX_ID_LENGTH) {
+                && given.asText().length() <= MAX_ID_LENGTH && !SafeText.hasUnsafeCharacters(given.asText())) {
             return given.asText();
         }
         return node == null ? deriveId("") : deriveId(Json.canonical(node));

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -33,21 +34,60 @@ public final class Secrets {
         }
     }
 
-    /** Registers {@code current} in place of {@code replaced} (a token that was renewed), so the set stays small. */
+    /**
+     * Registers a renewed token. The one it replaces stays registered for the life of the process: a vendor may
+     * still echo the old one back later, and it must be masked then too.
+     */
     public static void replace(String replaced, String current) {
-        if (replaced != null && !replaced.equals(current)) {
-            KNOWN.remove(replaced);
-        }
+        register(replaced);
         register(current);
     }
 
-    /** A URL with any password=… query parameter and any user:password@ part masked. */
+    /** Query parameters whose names say they carry a credential. */
+    private static final Pattern SECRET_PARAMETER = Pattern.compile(
+            "(?i)([?&;][^=&;#?/]*(?:password|passwd|pwd|secret|token|key|auth|signature|sig|credential)[^=&;#?/]*=)"
+                    + "[^&;#]*");
+    private static final Pattern USER_INFO = Pattern.compile("//([^/@:?#]+):([^/@?#]*)@");
+
+    /** A URL with user:password@ and credential-like query parameters (apikey=, token=, password=…) masked. */
     public static String maskUrl(String url) {
         if (url == null) {
             return null;
         }
-        return mask(url.replaceAll("(?i)(password=)[^&;]*", "$1" + MASK).replaceAll("//([^/@:]+):[^/@]*@", "//$1:"
-                + MASK + "@"));
+        String masked = SECRET_PARAMETER.matcher(url).replaceAll("$1" + MASK);
+        masked = USER_INFO.matcher(masked).replaceAll("//$1:" + MASK + "@");
+        return mask(masked);
+    }
+
+    /** Registers the password of a URL's user:password@ part and its credential-like query parameter values. */
+    public static void registerUrl(String url) {
+        if (url == null) {
+            return;
+        }
+        Matcher userInfo = USER_INFO.matcher(url);
+        while (userInfo.find()) {
+            register(userInfo.group(2));
+        }
+        Matcher parameter = SECRET_PARAMETER.matcher(url);
+        while (parameter.find()) {
+            register(parameter.group().substring(parameter.group(1).length()));
+        }
+    }
+
+    /** A JSON member named like a secret, with its value: a string (perhaps cut short), or a bare value. */
+    private static final Pattern SECRET_MEMBER = Pattern.compile(
+            "(?i)(\"[^\"\\\\]*(?:password|passwd|secret|token|api[-_]?key|apikey|authorization|credential)"
+                    + "[^\"\\\\]*\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"?|[^,}\\]\\s]+)");
+
+    /**
+     * Text that could not be read as JSON (a broken line, a cut-off message): known secrets masked, and the values
+     * of members named like secrets ({@code "password": "…"}) masked as far as the broken text allows.
+     */
+    public static String maskRaw(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        return mask(SECRET_MEMBER.matcher(text).replaceAll("$1\"" + Matcher.quoteReplacement(MASK) + "\""));
     }
 
     public static boolean isSecretKey(String key) {

@@ -28,7 +28,10 @@ public interface VendorProfile {
     default void validateVendorFields(String kind, JsonNode fields, List<String> errors) {
     }
 
-    /** Identifies the record at the vendor, for ordering updates of the same record. */
+    /**
+     * Identifies the record at the vendor, for ordering updates of the same record; build it with
+     * {@link RecordKey#of(String...)} so that different keys never give the same record key.
+     */
     String recordKey(String kind, JsonNode keys);
 
     /** Helpers for key checks. */
@@ -40,6 +43,19 @@ public interface VendorProfile {
             errors.add(path + "." + name + " must be a string, not " + Json.typeName(value));
         } else if (value.asText().isBlank()) {
             errors.add(path + "." + name + " must not be empty");
+        }
+    }
+
+    /**
+     * A string key that goes into a vendor's URL path: besides being a non-empty string it may not be "." or "..",
+     * which a server may resolve as "this folder" or "the folder above" and so reach another record.
+     */
+    static void requirePathSegment(JsonNode keys, String path, String name, List<String> errors) {
+        int before = errors.size();
+        requireString(keys, path, name, errors);
+        String value = errors.size() == before ? keys.get(name).asText() : null;
+        if (".".equals(value) || "..".equals(value)) {
+            errors.add(path + "." + name + " must not be \"" + value + "\": it goes into the vendor's URL path");
         }
     }
 
@@ -57,7 +73,7 @@ public interface VendorProfile {
     static void allowOnly(JsonNode keys, String path, Set<String> allowed, List<String> errors) {
         keys.fieldNames().forEachRemaining(name -> {
             if (!allowed.contains(name)) {
-                errors.add(path + "." + name + " is not a key of this target (expected " + String.join(", ",
+                errors.add(path + "." + SafeText.name(name) + " is not a key of this target (expected " + String.join(", ",
                         allowed.stream().sorted().toList()) + ")");
             }
         });

@@ -15,6 +15,8 @@ public record VendorSettings(String vendor, String baseUrl, int maxAttempts, lon
         if (concurrency < 1) {
             throw new IllegalArgumentException(prefix + "concurrency must be at least 1");
         }
+        // a base-url may carry credentials (user:password@, ?apikey=…): they are masked wherever they would show
+        Secrets.registerUrl(baseUrl);
     }
 
     public boolean sandboxed() {
@@ -53,6 +55,6 @@ public record VendorSettings(String vendor, String baseUrl, int maxAttempts, lon
 
     @Override
     public String toString() {
-        return "VendorSettings[" + vendor + ", baseUrl=" + baseUrl + "]";
+        return "VendorSettings[" + vendor + ", baseUrl=" + Secrets.maskUrl(baseUrl) + "]";
     }
 }

@@ -1,6 +1,7 @@
 package com.customerrelay.delivery;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +22,7 @@ public final class DeadLetterWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWriter.class);
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final int WRITE_ATTEMPTS = 3;
 
     private final Path dir;
 
@@ -40,6 +41,12 @@ public final class DeadLetterWriter {
                          String rawRequest) {
     }
 
+    /**
+     * Writes the dead letter; a failed write is tried again, and if it still fails the record is logged in full as
+     * an error. Never throws: one dead letter that cannot be written must not stop the requests around it.
+     *
+     * @return the file written, or null when it could not be
+     */
     public Path write(Letter letter) {
         ObjectNode record = Json.object();
         record.put("requestId", letter.requestId());
@@ -76,29 +83,56 @@ public final class DeadLetterWriter {
         if (letter.request() != null) {
             record.set("request", Secrets.maskJson(letter.request()));
         } else {
-            record.set("request", TextNode.valueOf(Secrets.mask(letter.rawRequest() == null ? "" : letter.rawRequest())));
+            record.set("request", TextNode.valueOf(Secrets.maskRaw(letter.rawRequest() == null ? "" : letter.rawRequest())));
         }
-        Path file = dir.resolve(fileName(letter));
-        try {
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-            Files.writeString(tmp, Json.writePretty(record), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write dead letter " + file, e);
+        String text = Json.writePretty(record);
+        String name = fileName(letter);
+        IOException failure = null;
+        for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+            try {
+                Path file = writeFile(name, text);
+                LOG.warn("Dead letter {}: request {} to {}: {}: {}", file.getFileName(),
+                        SafeText.value(letter.requestId()),
+                        letter.vendor() == null ? "(no vendor)" : SafeText.name(letter.vendor()), letter.reason(),
+                        SafeText.value(Secrets.mask(letter.message())));
+                return file;
+            } catch (IOException | RuntimeException e) {
+                failure = e instanceof IOException io ? io : new IOException(e);
+                sleepBeforeRetry(attempt);
+            }
         }
-        LOG.warn("Dead letter {}: request {} to {}: {}: {}", file.getFileName(), letter.requestId(),
-                letter.vendor() == null ? "(no vendor)" : letter.vendor(), letter.reason(),
-                Secrets.mask(letter.message()));
+        // the dead letter could not be written (disk full, folder not writable…): it is reported in full in the log,
+        // and the caller goes on with the other requests
+        LOG.error("DEAD LETTER NOT WRITTEN to {} after {} attempts ({}): {}", dir, WRITE_ATTEMPTS,
+                SafeText.value(Secrets.mask(String.valueOf(failure.getMessage()))),
+                SafeText.cut(SafeText.escape(Json.write(record)), 20_000));
+        return null;
+    }
+
+    private Path writeFile(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + name + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         return file;
     }
 
-    private static String fileName(Letter letter) {
-        String id = letter.requestId() == null ? "unknown" : letter.requestId().replaceAll("[^A-Za-z0-9._-]", "_");
-        if (id.length() > 80) {
-            id = id.substring(0, 80);
+    private static void sleepBeforeRetry(int attempt) {
+        if (attempt < WRITE_ATTEMPTS) {
+            try {
+                Thread.sleep(100L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    /** Built only from cleaned, bounded parts: whatever the request's id or target names hold, a plain file name. */
+    static String fileName(Letter letter) {
+        String id = letter.requestId() == null ? "unknown" : SafeText.fileNamePart(letter.requestId(), 80);
+        String vendor = letter.vendor() == null ? "invalid" : SafeText.fileNamePart(letter.vendor(), 32);
         return String.format("%d-%06d-%s-%s.json", System.currentTimeMillis(), SEQUENCE.incrementAndGet() % 1_000_000,
-                letter.vendor() == null ? "invalid" : letter.vendor(), id);
+                vendor, id);
     }
 }

@@ -1,6 +1,7 @@
 package com.customerrelay.delivery;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorSettings;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,7 +58,8 @@ public final class DeliveryRunner {
                 outcome = Outcome.retry("unexpected error in the " + delivery.vendor() + " client: "
                         + e.getClass().getSimpleName() + ": " + Secrets.mask(e.getMessage()), null, null, null, null);
                 LOG.error("Delivery {} of request {} to {} failed unexpectedly: {}", delivery.id(),
-                        delivery.requestId(), delivery.vendor(), Secrets.mask(String.valueOf(e.getMessage())));
+                        SafeText.value(delivery.requestId()), delivery.vendor(),
+                        SafeText.value(Secrets.mask(String.valueOf(e.getMessage()))));
             }
             record(delivery, outcome);
         } finally {
@@ -89,11 +91,11 @@ public final class DeliveryRunner {
                     count(delivery.vendor() + " exhausted");
                 } else {
                     long delay = RetryPolicy.delayMs(vendor, delivery.attempt(), outcome.retryAfterMs());
-                    store.retryAt(delivery, System.currentTimeMillis() + delay, errorJson(outcome));
+                    store.retryIn(delivery, delay, errorJson(outcome));
                     count(delivery.vendor() + " retrying");
                     LOG.info("Request {} to {}: attempt {} of {} failed ({}); next attempt in {} ms",
-                            delivery.requestId(), delivery.vendor(), delivery.attempt(), vendor.maxAttempts(),
-                            Secrets.mask(outcome.message()), delay);
+                            SafeText.value(delivery.requestId()), delivery.vendor(), delivery.attempt(),
+                            vendor.maxAttempts(), SafeText.value(Secrets.mask(outcome.message())), delay);
                 }
             }
             default -> throw new IllegalStateException("unhandled outcome " + outcome.type());
@@ -116,7 +118,7 @@ public final class DeliveryRunner {
                 + " was already delivered; this one occurred at " + java.time.Instant.ofEpochMilli(delivery.occurredAt());
         store.skip(delivery, Json.write(Json.object().put("message", reason)));
         count(delivery.vendor() + " skipped");
-        LOG.info("Request {} to {} {}", delivery.requestId(), delivery.vendor(), reason);
+        LOG.info("Request {} to {} {}", SafeText.value(delivery.requestId()), delivery.vendor(), reason);
         return true;
     }
 
@@ -152,7 +154,8 @@ public final class DeliveryRunner {
             request = Json.parse(delivery.requestJson());
             source = delivery.sourceJson() == null ? null : Json.parse(delivery.sourceJson());
         } catch (Exception e) {
-            LOG.warn("Stored request {} could not be read back for its dead letter", delivery.requestId());
+            LOG.warn("Stored request {} could not be read back for its dead letter",
+                    SafeText.value(delivery.requestId()));
         }
         deadLetters.write(new DeadLetterWriter.Letter(delivery.requestId(), delivery.vendor(), delivery.kind(), reason,
                 outcome.message(), outcome.httpStatus(), outcome.vendorMessage(), outcome.vendorCode(),

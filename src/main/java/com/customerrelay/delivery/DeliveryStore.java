@@ -1,6 +1,7 @@
 package com.customerrelay.delivery;
 
 import com.customerrelay.core.RelaySettings;
+import com.customerrelay.core.SafeText;
 import org.apache.camel.Service;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -76,6 +77,11 @@ public final class DeliveryStore implements Service {
     private final HikariDataSource pool;
     private final Duration dedupeWindow;
     private final boolean shared;
+    /**
+     * The store's clock in epoch milliseconds, as SQL. Every time kept in the store (leases, retry times, acceptance)
+     * is read off this one clock, so relays whose own clocks differ still agree on when a lease has ended.
+     */
+    private final String now;
 
     /**
      * @param shared false when this relay is the store's only user (embedded H2): rows left in flight by an earlier
@@ -89,9 +95,15 @@ public final class DeliveryStore implements Service {
         config.setMaximumPoolSize(16);
         config.setPoolName("relay-store");
         config.setInitializationFailTimeout(30_000);
+        // fail a call within 3 s when the store is away, so the intakes back off (and say so) instead of hanging
+        config.setConnectionTimeout(3_000);
+        config.setValidationTimeout(2_000);
         this.pool = new HikariDataSource(config);
         this.dedupeWindow = dedupeWindow;
         this.shared = shared;
+        this.now = url.startsWith("jdbc:postgresql:")
+                ? "cast(extract(epoch from clock_timestamp()) * 1000 as bigint)"
+                : "cast(extract(epoch from current_timestamp(3)) * 1000 as bigint)";
         createSchema();
         if (!shared) {
             int taken = update("update relay_delivery set status = 'PENDING', lease_until = 0 where status = 'INFLIGHT'",
@@ -112,8 +124,17 @@ public final class DeliveryStore implements Service {
                 || (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:"));
         String password = settings.optional("relay.store.password").orElse("");
         com.customerrelay.core.Secrets.register(password);
+        com.customerrelay.core.Secrets.registerUrl(url);
         return new DeliveryStore(url, settings.string("relay.store.user", "relay"), password, settings.dedupeWindow(),
                 !embedded);
+    }
+
+    /** The store's clock, epoch milliseconds. */
+    private long now(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select " + now)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private void createSchema() {
@@ -146,53 +167,79 @@ public final class DeliveryStore implements Service {
                               String requestJson, String sourceJson, String skipped) {
     }
 
-    /**
-     * Takes responsibility for delivering a request to a vendor. Returns false when the same request id was already
-     * accepted for that vendor within the dedupe window and did not end as a dead letter.
-     */
-    public boolean enqueue(NewDelivery delivery) {
-        return enqueueAll(List.of(delivery)).get(0);
+    /** What became of a delivery handed to {@link #enqueueAll}. */
+    public enum Acceptance {
+        /** Taken responsibility for. */
+        NEW,
+        /** The same request id was already accepted for that vendor within the dedupe window. */
+        DUPLICATE,
+        /** The store refused its data (a value it cannot hold): the request is invalid, the others go on. */
+        REFUSED
     }
 
     /**
      * Takes responsibility for several deliveries in one transaction (one write to disk for the lot); the result
-     * says, for each, whether it was new. If another relay accepts one of them at the same moment, the lot is
-     * taken one by one instead.
+     * says, for each, whether it was new. If another relay accepts one of them at the same moment, or the store
+     * refuses the data of one, the lot is taken one by one instead, so one request never fails the others.
+     *
+     * @throws StoreUnavailableException when the store cannot be reached or does not commit: nothing was accepted
      */
-    public List<Boolean> enqueueAll(List<NewDelivery> deliveries) {
+    public List<Acceptance> enqueueAll(List<NewDelivery> deliveries) {
         if (deliveries.isEmpty()) {
             return List.of();
         }
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                List<Boolean> fresh = new ArrayList<>();
+                long at = now(c);
+                List<Acceptance> result = new ArrayList<>();
                 for (NewDelivery delivery : deliveries) {
-                    fresh.add(insertIfNew(c, delivery));
+                    result.add(insertIfNew(c, delivery, at) ? Acceptance.NEW : Acceptance.DUPLICATE);
                 }
                 c.commit();
-                return fresh;
+                return result;
             } catch (SQLException e) {
-                c.rollback();
-                if (!"23505".equals(e.getSQLState()) || deliveries.size() == 1) {
-                    if ("23505".equals(e.getSQLState())) {
-                        return List.of(false);
-                    }
+                rollbackQuietly(c);
+                if (!isDuplicate(e) && !isRefusedData(e)) {
                     throw e;
                 }
+                if (deliveries.size() == 1) {
+                    if (isDuplicate(e)) {
+                        return List.of(Acceptance.DUPLICATE);
+                    }
+                    LOG.warn("The state store refused request {} to {}: {}", SafeText.value(deliveries.get(0)
+                            .requestId()), deliveries.get(0).vendor(), SafeText.value(e.getMessage()));
+                    return List.of(Acceptance.REFUSED);
+                }
             }
-            List<Boolean> fresh = new ArrayList<>();
-            for (NewDelivery delivery : deliveries) {
-                fresh.add(enqueue(delivery));
-            }
-            return fresh;
         } catch (SQLException e) {
-            throw new IllegalStateException("state store: cannot accept requests: " + e.getMessage(), e);
+            throw new StoreUnavailableException("state store: cannot accept requests: " + e.getMessage(), e);
+        }
+        List<Acceptance> result = new ArrayList<>();
+        for (NewDelivery delivery : deliveries) {
+            result.add(enqueueAll(List.of(delivery)).get(0));
+        }
+        return result;
+    }
+
+    private static boolean isDuplicate(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    /** SQL state class 22, "data exception": the value, not the store, is the problem. */
+    private static boolean isRefusedData(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("22");
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool drops it
         }
     }
 
-    private boolean insertIfNew(Connection c, NewDelivery d) throws SQLException {
-        long now = System.currentTimeMillis();
+    private boolean insertIfNew(Connection c, NewDelivery d, long now) throws SQLException {
         try (PreparedStatement q = c.prepareStatement(
                 "select id, status, created_at from relay_delivery where request_id = ? and vendor = ?")) {
             q.setString(1, d.requestId());
@@ -217,7 +264,7 @@ public final class DeliveryStore implements Service {
             i.setString(1, d.requestId());
             i.setString(2, d.vendor());
             i.setString(3, d.kind());
-            i.setString(4, truncate(d.recordKey(), 700));
+            i.setString(4, d.recordKey());
             if (d.occurredAt() == null) {
                 i.setNull(5, java.sql.Types.BIGINT);
             } else {
@@ -242,28 +289,27 @@ public final class DeliveryStore implements Service {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (shared) {
-                    // another relay may have died mid-attempt; an embedded store took its own rows back at start
-                    claim(c, DUE_EXPIRED, INFLIGHT, vendor, limit, leaseMs, claimed);
-                }
+                long at = now(c);
+                // a lease that ran out: its relay died mid-attempt, or could not record the outcome (the store was
+                // away at that moment); either way the delivery is tried again, by this relay or another
+                claim(c, DUE_EXPIRED, INFLIGHT, vendor, limit, leaseMs, at, claimed);
                 if (claimed.size() < limit) {
-                    claim(c, DUE_PENDING, PENDING, vendor, limit - claimed.size(), leaseMs, claimed);
+                    claim(c, DUE_PENDING, PENDING, vendor, limit - claimed.size(), leaseMs, at, claimed);
                 }
                 c.commit();
             } catch (SQLException e) {
-                c.rollback();
+                rollbackQuietly(c);
                 claimed.clear();
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("state store: cannot claim deliveries: " + e.getMessage(), e);
+            throw new StoreUnavailableException("state store: cannot claim deliveries: " + e.getMessage(), e);
         }
         return claimed;
     }
 
-    private void claim(Connection c, String query, String status, String vendor, int limit, long leaseMs,
+    private void claim(Connection c, String query, String status, String vendor, int limit, long leaseMs, long now,
                        List<Delivery> claimed) throws SQLException {
-        long now = System.currentTimeMillis();
         try (PreparedStatement q = c.prepareStatement(query);
              PreparedStatement u = c.prepareStatement("""
                      update relay_delivery set status = 'INFLIGHT', lease_until = ?, attempts = attempts + 1,
@@ -300,17 +346,17 @@ public final class DeliveryStore implements Service {
      * lease ran out and another claim took it over, the older attempt's outcome is not allowed to overwrite it.
      */
 
-    public void delivered(Delivery delivery) {
-        finish(delivery, DELIVERED, null);
+    public boolean delivered(Delivery delivery) {
+        return finish(delivery, DELIVERED, null);
     }
 
-    public void dead(Delivery delivery, String errorJson) {
-        finish(delivery, DEAD, errorJson);
+    public boolean dead(Delivery delivery, String errorJson) {
+        return finish(delivery, DEAD, errorJson);
     }
 
     /** Finishes a delivery without sending it: a later update of its record was delivered already. */
-    public void skip(Delivery delivery, String reasonJson) {
-        finish(delivery, SKIPPED, reasonJson);
+    public boolean skip(Delivery delivery, String reasonJson) {
+        return finish(delivery, SKIPPED, reasonJson);
     }
 
     /** The latest occurredAt among the delivered updates of a record, or null. */
@@ -319,50 +365,58 @@ public final class DeliveryStore implements Service {
                 "select max(occurred_at) from relay_delivery where vendor = ? and record_key = ? "
                         + "and status = 'DELIVERED'")) {
             ps.setString(1, vendor);
-            ps.setString(2, truncate(recordKey, 700));
+            ps.setString(2, recordKey);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long value = rs.getLong(1);
                 return rs.wasNull() ? null : value;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("state store: lookup failed: " + e.getMessage(), e);
+            throw new StoreUnavailableException("state store: lookup failed: " + e.getMessage(), e);
         }
     }
 
-    private void finish(Delivery delivery, String status, String errorJson) {
-        update("update relay_delivery set status = ?, finished_at = ?, lease_until = 0, last_error = ? where id = ?"
-                        + " and status = 'INFLIGHT' and attempts = ?",
+    private boolean finish(Delivery delivery, String status, String errorJson) {
+        return recorded(delivery, status, update("update relay_delivery set status = ?, finished_at = " + now
+                        + ", lease_until = 0, last_error = ? where id = ? and status = 'INFLIGHT' and attempts = ?",
                 ps -> {
                     ps.setString(1, status);
-                    ps.setLong(2, System.currentTimeMillis());
-                    ps.setString(3, truncate(errorJson, 8000));
-                    ps.setLong(4, delivery.id());
-                    ps.setInt(5, delivery.attempt());
-                });
-    }
-
-    /** Puts a delivery back to wait for its next attempt at {@code nextAttemptAt}. */
-    public void retryAt(Delivery delivery, long nextAttemptAt, String errorJson) {
-        update("update relay_delivery set status = 'PENDING', next_attempt_at = ?, lease_until = 0, last_error = ? "
-                + "where id = ? and status = 'INFLIGHT' and attempts = ?", ps -> {
-                    ps.setLong(1, nextAttemptAt);
                     ps.setString(2, truncate(errorJson, 8000));
                     ps.setLong(3, delivery.id());
                     ps.setInt(4, delivery.attempt());
-                });
+                }));
+    }
+
+    /** Puts a delivery back to wait {@code delayMs} (on the store's clock) for its next attempt. */
+    public boolean retryIn(Delivery delivery, long delayMs, String errorJson) {
+        return recorded(delivery, PENDING, update("update relay_delivery set status = 'PENDING', next_attempt_at = "
+                + now + " + ?, lease_until = 0, last_error = ? where id = ? and status = 'INFLIGHT' and attempts = ?",
+                ps -> {
+                    ps.setLong(1, delayMs);
+                    ps.setString(2, truncate(errorJson, 8000));
+                    ps.setLong(3, delivery.id());
+                    ps.setInt(4, delivery.attempt());
+                }));
+    }
+
+    private static boolean recorded(Delivery delivery, String status, int rows) {
+        if (rows == 0) {
+            LOG.warn("Outcome {} of request {} to {} (attempt {}) not recorded: its lease ended and it was claimed "
+                    + "again", status, SafeText.value(delivery.requestId()), delivery.vendor(), delivery.attempt());
+        }
+        return rows == 1;
     }
 
     /** Forgets finished deliveries older than the dedupe window. */
     public int purge() {
-        long cutoff = System.currentTimeMillis() - dedupeWindow.toMillis();
         int[] removed = new int[1];
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "delete from relay_delivery where status in ('DELIVERED', 'DEAD', 'SKIPPED') and created_at < ?")) {
-            ps.setLong(1, cutoff);
+                "delete from relay_delivery where status in ('DELIVERED', 'DEAD', 'SKIPPED') and created_at < "
+                        + now + " - ?")) {
+            ps.setLong(1, dedupeWindow.toMillis());
             removed[0] = ps.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("state store: purge failed: " + e.getMessage(), e);
+            throw new StoreUnavailableException("state store: purge failed: " + e.getMessage(), e);
         }
         if (removed[0] > 0) {
             LOG.info("Purged {} finished deliveries older than the dedupe window", removed[0]);
@@ -383,7 +437,7 @@ public final class DeliveryStore implements Service {
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("state store: count failed: " + e.getMessage(), e);
+            throw new StoreUnavailableException("state store: count failed: " + e.getMessage(), e);
         }
     }
 
@@ -397,7 +451,7 @@ public final class DeliveryStore implements Service {
                 return rs.next() ? rs.getString(1) : null;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("state store: lookup failed: " + e.getMessage(), e);
+            throw new StoreUnavailableException("state store: lookup failed: " + e.getMessage(), e);
         }
     }
 
@@ -409,7 +463,7 @@ public final class DeliveryStore implements Service {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw new IllegalStateException("state store: count failed: " + e.getMessage(), e);
+            throw new StoreUnavailableException("state store: count failed: " + e.getMessage(), e);
         }
     }
 
@@ -422,7 +476,7 @@ public final class DeliveryStore implements Service {
             binder.bind(ps);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("state store: update failed: " + e.getMessage(), e);
+            throw new StoreUnavailableException("state store: update failed: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package com.customerrelay.delivery;
 
+import com.customerrelay.core.SafeText;
 import com.customerrelay.core.VendorSettings;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -24,16 +25,20 @@ public final class Dispatcher {
 
     private final DeliveryStore store;
     private final Map<String, VendorSettings> vendors;
+    private final Map<String, Long> leases = new LinkedHashMap<>();
     private final ProducerTemplate producer;
     private final ExecutorService executor;
     private final Map<String, AtomicInteger> claimed = new LinkedHashMap<>();
     private final AtomicBoolean requested = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
+    private boolean failing;
 
-    public Dispatcher(DeliveryStore store, Map<String, VendorSettings> vendors, ProducerTemplate producer,
-                      ExecutorService executor) {
+    public Dispatcher(DeliveryStore store, Map<String, VendorSettings> vendors, Map<String, VendorClient> clients,
+                      ProducerTemplate producer, ExecutorService executor) {
         this.store = store;
         this.vendors = vendors;
+        vendors.forEach((name, vendor) -> leases.put(name,
+                leaseMs(vendor, clients.containsKey(name) ? clients.get(name).callsPerAttempt() : 1)));
         this.producer = producer;
         this.executor = executor;
         vendors.keySet().forEach(v -> claimed.put(v, new AtomicInteger()));
@@ -57,9 +62,17 @@ public final class Dispatcher {
                 for (VendorSettings vendor : vendors.values()) {
                     try {
                         dispatch(vendor);
+                        if (failing) {
+                            failing = false;
+                            LOG.info("Dispatching works again");
+                        }
                     } catch (RuntimeException e) {
-                        LOG.error("Dispatching to {} failed; the next round tries again: {}", vendor.vendor(),
-                                e.getMessage());
+                        // said once, not on every round while the state store is away
+                        if (!failing) {
+                            failing = true;
+                            LOG.error("Dispatching to {} failed; rounds go on trying: {}", vendor.vendor(),
+                                    SafeText.value(e.getMessage()));
+                        }
                     }
                 }
             }
@@ -77,10 +90,7 @@ public final class Dispatcher {
         if (free <= 0) {
             return;
         }
-        // long enough for a claimed delivery to wait its turn behind the one before it, make its calls (RPM two,
-        // Expandable a login and a second try) and wait for rate-limit slots
-        long rateWait = vendor.rateLimit() > 0 ? (long) (4 * vendor.concurrency() * 1000 / vendor.rateLimit()) : 0;
-        long lease = vendor.timeoutMs() * 6 + 30_000 + rateWait;
+        long lease = leases.get(vendor.vendor());
         for (Delivery delivery : store.claim(vendor.vendor(), free, lease)) {
             inFlight.incrementAndGet();
             try {
@@ -91,6 +101,18 @@ public final class Dispatcher {
                         delivery.id(), vendor.vendor(), e);
             }
         }
+    }
+
+    /**
+     * How long a claim lasts: the worst case of a claimed delivery, which may wait in the vendor's queue behind one
+     * attempt (at most twice the concurrency is claimed) and then makes its own — each attempt at most
+     * {@code calls} HTTP calls, each cut off at timeout-ms — plus the rate limit's waits and a margin. Another relay
+     * takes a delivery over only once its lease has ended, so a lease shorter than this could send it twice.
+     */
+    static long leaseMs(VendorSettings vendor, int calls) {
+        long rateWait = vendor.rateLimit() > 0
+                ? (long) Math.ceil(2.0 * vendor.concurrency() * calls * 1000 / vendor.rateLimit()) : 0;
+        return 2L * calls * vendor.timeoutMs() + rateWait + 5_000;
     }
 
     /** Called when a delivery handed out by a round has finished its attempt. */

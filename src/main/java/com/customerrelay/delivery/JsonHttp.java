@@ -7,11 +7,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A small JSON-over-HTTP client shared by the vendor clients: explicit method, Content-Type and headers only
@@ -56,8 +61,26 @@ public final class JsonHttp {
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
         headers.forEach(builder::header);
-        HttpResponse<String> response = client.send(builder.build(),
+        // One deadline covers connecting, sending and reading the whole answer: the request timeout alone ends when
+        // the headers arrive, so a vendor trickling its body would hold this thread (and outlast the claim's lease).
+        CompletableFuture<HttpResponse<String>> call = client.sendAsync(builder.build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> response;
+        try {
+            response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new HttpTimeoutException("no complete answer within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(cause == null ? "call failed" : cause.toString(), cause);
+        }
         Long retryAfter = response.headers().firstValue("Retry-After").map(JsonHttp::parseRetryAfter).orElse(null);
         return new Response(response.statusCode(), response.body(), retryAfter);
     }

@@ -5,19 +5,20 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
@@ -29,6 +30,13 @@ import java.util.NoSuchElementException;
 public final class RequestFileReader {
 
     static final int BATCH = 200;
+
+    private final int maxRequestBytes;
+
+    /** @param maxRequestBytes relay.intake.max-request-bytes: a larger line or array element is refused unread */
+    public RequestFileReader(int maxRequestBytes) {
+        this.maxRequestBytes = maxRequestBytes;
+    }
 
     /** The file's requests in batches of up to {@value #BATCH}, each to be taken in one store transaction. */
     public Iterator<List<IntakeItem>> batches(File file) {
@@ -73,28 +81,56 @@ public final class RequestFileReader {
         String lower = name.toLowerCase();
         try {
             if (lower.endsWith(".ndjson") || lower.endsWith(".jsonl")) {
-                return new LineItems(file, name);
+                return new LineItems(file, name, maxRequestBytes);
             }
-            checkWellFormed(file);
-            return new JsonItems(file, name);
+            Map<Long, Long> oversized = checkWellFormed(file, maxRequestBytes);
+            return new JsonItems(file, name, oversized, maxRequestBytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + name, e);
         }
     }
 
-    private static void checkWellFormed(File file) throws IOException {
+    /**
+     * Reads the whole file once, holding nothing, to check that it is well-formed JSON; returns the requests (the
+     * single top-level value as 0, or the array's elements by index) larger than {@code max} bytes, with their sizes.
+     */
+    private static Map<Long, Long> checkWellFormed(File file, int max) throws IOException {
+        Map<Long, Long> oversized = new HashMap<>();
         try (JsonParser parser = Json.MAPPER.getFactory().createParser(file)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new UnreadableFileException(file.getName() + " is empty: a .json file must hold one request "
                         + "or an array of requests");
             }
-            parser.skipChildren();
+            if (first == JsonToken.START_ARRAY) {
+                // an element's size is the distance from its first byte to the next element's (or the array's end)
+                long index = -1;
+                long start = 0;
+                JsonToken token;
+                while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
+                    long at = parser.currentTokenLocation().getByteOffset();
+                    if (index >= 0 && at - start > max) {
+                        oversized.put(index, at - start);
+                    }
+                    index++;
+                    start = at;
+                    parser.skipChildren();
+                }
+                long end = parser.currentTokenLocation().getByteOffset();
+                if (index >= 0 && end - start > max) {
+                    oversized.put(index, end - start);
+                }
+            } else {
+                parser.skipChildren();
+            }
             if (parser.nextToken() != null) {
                 JsonLocation at = parser.currentTokenLocation();
                 throw new UnreadableFileException(file.getName() + " is not valid JSON: unexpected content after the "
                         + "first value at line " + at.getLineNr() + ", column " + at.getColumnNr()
                         + " (use .ndjson for one request per line)");
+            }
+            if (first != JsonToken.START_ARRAY && file.length() > max) {
+                oversized.put(0L, file.length());
             }
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
@@ -102,6 +138,14 @@ public final class RequestFileReader {
                     + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
                     + ": " + e.getOriginalMessage());
         }
+        return oversized;
+    }
+
+    /** The item for a request over the size limit: refused as invalid, with only its start kept. */
+    public static IntakeItem oversized(String what, String head, long bytes, int max, ObjectNode source) {
+        return new IntakeItem(null, head + "…", what + " is " + bytes + " bytes, over the limit of " + max
+                + " bytes for one request (relay.intake.max-request-bytes): refused without being read; only its "
+                + "start is kept here", source);
     }
 
     static ObjectNode source(String name, Integer line) {
@@ -114,17 +158,18 @@ public final class RequestFileReader {
         return source;
     }
 
-    /** One request per non-blank line. */
+    /** One request per non-blank line; a line over the size limit is refused without being held. */
     private static final class LineItems implements Iterator<IntakeItem>, Closeable {
-        private final BufferedReader reader;
+        private final BoundedLines lines;
         private final String name;
-        private int lineNo;
+        private final int max;
         private IntakeItem next;
         private boolean closed;
 
-        LineItems(File file, String name) throws IOException {
-            this.reader = Files.newBufferedReader(file.toPath(), StandardCharsets.UTF_8);
+        LineItems(File file, String name, int max) throws IOException {
+            this.lines = new BoundedLines(Files.newInputStream(file.toPath()), max);
             this.name = name;
+            this.max = max;
         }
 
         @Override
@@ -136,26 +181,27 @@ public final class RequestFileReader {
                 return false;
             }
             try {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    lineNo++;
-                    if (lineNo == 1 && line.startsWith("\uFEFF")) {
-                        line = line.substring(1);
+                BoundedLines.Line line;
+                while ((line = lines.next()) != null) {
+                    if (line.oversized()) {
+                        next = oversized("line " + line.number() + " of " + name, line.head(), line.bytes(), max,
+                                source(name, line.number()));
+                        return true;
                     }
-                    if (line.isBlank()) {
+                    if (line.text().isBlank()) {
                         continue;
                     }
-                    next = parse(line);
+                    next = parse(line.text(), line.number());
                     return true;
                 }
                 close();
                 return false;
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + name + " at line " + (lineNo + 1), e);
+                throw new UncheckedIOException("cannot read " + name, e);
             }
         }
 
-        private IntakeItem parse(String line) {
+        private IntakeItem parse(String line, int lineNo) {
             ObjectNode source = source(name, lineNo);
             try {
                 return new IntakeItem(Json.parse(line), null, null, source);
@@ -179,29 +225,54 @@ public final class RequestFileReader {
         public void close() throws IOException {
             if (!closed) {
                 closed = true;
-                reader.close();
+                lines.close();
             }
         }
     }
 
     /** One request, or each element of a top-level array, with the line each starts on. */
     private static final class JsonItems implements Iterator<IntakeItem>, Closeable {
+        private final File file;
         private final JsonParser parser;
         private final String name;
-        private final boolean array;
+        private final Map<Long, Long> oversized;
+        private final int max;
+        private long index = -1;
         private IntakeItem next;
         private boolean done;
 
-        JsonItems(File file, String name) throws IOException {
+        JsonItems(File file, String name, Map<Long, Long> oversized, int max) throws IOException {
+            this.file = file;
             this.parser = Json.MAPPER.getFactory().createParser(file);
             this.name = name;
+            this.oversized = oversized;
+            this.max = max;
             JsonToken first = parser.nextToken();
-            this.array = first == JsonToken.START_ARRAY;
-            if (!array) {
+            if (first != JsonToken.START_ARRAY) {
                 int line = parser.currentTokenLocation().getLineNr();
-                JsonNode node = Json.MAPPER.readTree(parser);
-                next = new IntakeItem(node, null, null, source(name, line > 1 ? line : null));
+                next = item(line > 1 ? line : null, 0);
                 done = true;
+            }
+        }
+
+        /** The request at the parser's current token: read, or refused unread when over the size limit. */
+        private IntakeItem item(Integer line, long at) throws IOException {
+            Long size = oversized.get(at);
+            if (size == null) {
+                return new IntakeItem(Json.MAPPER.readTree(parser), null, null, source(name, line));
+            }
+            String head = head(parser.currentTokenLocation().getByteOffset());
+            parser.skipChildren();
+            return oversized((at == 0 && line == null ? "the request" : "array element " + at) + " of " + name
+                    + (line == null ? "" : " (line " + line + ")"), head, size, max, source(name, line));
+        }
+
+        private String head(long offset) throws IOException {
+            try (RandomAccessFile in = new RandomAccessFile(file, "r")) {
+                in.seek(offset);
+                byte[] bytes = new byte[BoundedLines.HEAD_BYTES];
+                int n = Math.max(in.read(bytes), 0);
+                return new String(bytes, 0, n, StandardCharsets.UTF_8);
             }
         }
 
@@ -221,9 +292,8 @@ public final class RequestFileReader {
                     close();
                     return false;
                 }
-                int line = parser.currentTokenLocation().getLineNr();
-                JsonNode node = Json.MAPPER.readTree(parser);
-                next = new IntakeItem(node, null, null, source(name, line));
+                index++;
+                next = item(parser.currentTokenLocation().getLineNr(), index);
                 return true;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + name, e);

@@ -2,10 +2,12 @@ package com.customerrelay.intake;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.core.RequestValidator;
+import com.customerrelay.core.SafeText;
 import com.customerrelay.core.UpdateRequest;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.delivery.DeadLetterWriter;
 import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.delivery.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +22,8 @@ import java.util.stream.Collectors;
 /**
  * Takes one request from any intake: validates it, then either hands one delivery per target to the store (which
  * makes the relay responsible for it, once per request id and vendor) or writes it as an {@code invalid} dead
- * letter. Bad input never throws from here; only a failing store does, so the caller can refuse the input.
+ * letter. Bad input never throws from here; only a failing store does ({@link StoreUnavailableException}), so the
+ * caller can keep its input and try again.
  */
 public final class RequestIntake {
 
@@ -44,66 +47,95 @@ public final class RequestIntake {
      * Takes several requests at once: the invalid ones are dead-lettered, the deliveries of the valid ones are
      * committed to the store together (one write for the lot, which is what makes large files and busy queues
      * fast while every accepted request is on disk before its file moves to .done or its message is acknowledged).
+     * Whatever one request holds, it is accepted or becomes its own dead letter: it never fails the others.
+     *
+     * @throws StoreUnavailableException when the store cannot take the lot; nothing of it was accepted
      */
     public void acceptAll(List<IntakeItem> items) {
         List<DeliveryStore.NewDelivery> deliveries = new ArrayList<>();
-        List<String> names = new ArrayList<>();
+        List<IntakeItem> origins = new ArrayList<>();
         for (IntakeItem item : items) {
-            String name = item.source().path("name").asText();
-            AtomicLongArray tally = tallies.computeIfAbsent(name, k -> new AtomicLongArray(3));
-            if (item.json() == null) {
-                tally.incrementAndGet(INVALID);
-                deadLetters.write(new DeadLetterWriter.Letter(RequestValidator.deriveId(item.rawText()), null, null,
-                        "invalid", item.parseError(), null, null, null, 0, null, null, item.source(), null,
-                        item.rawText()));
-                continue;
-            }
-            RequestValidator.Result result = validator.validate(item.json());
-            String kind = item.json().path("kind").isTextual() ? item.json().path("kind").asText() : null;
-            if (result.vendors().isEmpty()) {
-                tally.incrementAndGet(INVALID);
-                deadLetters.write(new DeadLetterWriter.Letter(result.id(), null, kind, "invalid",
-                        result.message(null), null, null, null, 0, null, null, item.source(), item.json(), null));
-                continue;
-            }
-            UpdateRequest request = result.request();
-            String json = result.json();
-            String source = Json.write(item.source());
-            Set<String> present = request == null ? Set.of() : request.leaves().keySet();
-            for (String vendor : result.vendors()) {
-                if (!result.deliverable(vendor)) {
-                    tally.incrementAndGet(INVALID);
-                    deadLetters.write(new DeadLetterWriter.Letter(result.id(), vendor, kind, "invalid",
-                            result.message(vendor), null, null, null, 0, null, null, item.source(), item.json(),
-                            null));
-                    continue;
-                }
-                VendorProfile profile = validator.profile(vendor);
-                Set<String> fields = profile.fields(request.kind());
-                String skipped = present.stream().filter(f -> !fields.contains(f)).collect(Collectors.joining(","));
-                Long occurredAt = request.occurredAt() == null ? null : request.occurredAt().toEpochMilli();
-                deliveries.add(new DeliveryStore.NewDelivery(request.id(), vendor, request.kind(),
-                        profile.recordKey(request.kind(), request.keys(vendor)), occurredAt, json, source,
-                        skipped.isEmpty() ? null : skipped));
-                names.add(name);
+            try {
+                prepare(item, deliveries, origins);
+            } catch (RuntimeException e) {
+                // a rule the validator did not foresee: this request alone is refused
+                LOG.error("Request from {} could not be taken in: {}", SafeText.value(nameOf(item)),
+                        SafeText.value(e.toString()));
+                invalid(item, null, null, "the request could not be taken in: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + SafeText.value(e.getMessage())));
             }
         }
-        List<Boolean> fresh = store.enqueueAll(deliveries);
+        List<DeliveryStore.Acceptance> results = store.enqueueAll(deliveries);
         for (int i = 0; i < deliveries.size(); i++) {
             DeliveryStore.NewDelivery delivery = deliveries.get(i);
-            AtomicLongArray tally = tallies.computeIfAbsent(names.get(i), k -> new AtomicLongArray(3));
-            if (fresh.get(i)) {
-                tally.incrementAndGet(ACCEPTED);
-                if (delivery.skipped() != null) {
-                    LOG.debug("Request {} to {}: no place at {} for {}", delivery.requestId(), delivery.vendor(),
-                            delivery.vendor(), delivery.skipped());
+            IntakeItem item = origins.get(i);
+            AtomicLongArray tally = tally(item);
+            switch (results.get(i)) {
+                case NEW -> {
+                    tally.incrementAndGet(ACCEPTED);
+                    if (delivery.skipped() != null) {
+                        LOG.debug("Request {} to {}: no place at {} for {}", SafeText.value(delivery.requestId()),
+                                delivery.vendor(), delivery.vendor(), delivery.skipped());
+                    }
                 }
-            } else {
-                tally.incrementAndGet(DUPLICATE);
-                LOG.info("Request {} to {} was already accepted; this copy from {} is ignored", delivery.requestId(),
-                        delivery.vendor(), names.get(i));
+                case DUPLICATE -> {
+                    tally.incrementAndGet(DUPLICATE);
+                    LOG.info("Request {} to {} was already accepted; this copy from {} is ignored",
+                            SafeText.value(delivery.requestId()), delivery.vendor(), SafeText.value(nameOf(item)));
+                }
+                case REFUSED -> invalid(item, delivery.vendor(), delivery.kind(), "the state store cannot hold this "
+                        + "request (a value it refuses, such as a NUL character)");
             }
         }
+    }
+
+    /** Validates one item: invalid targets become dead letters, deliverable ones are added to {@code deliveries}. */
+    private void prepare(IntakeItem item, List<DeliveryStore.NewDelivery> deliveries, List<IntakeItem> origins) {
+        if (item.json() == null) {
+            invalid(item, null, null, item.parseError());
+            return;
+        }
+        RequestValidator.Result result = validator.validate(item.json());
+        String kind = item.json().path("kind").isTextual() ? item.json().path("kind").asText() : null;
+        if (result.vendors().isEmpty()) {
+            invalid(item, null, kind, result.message(null));
+            return;
+        }
+        UpdateRequest request = result.request();
+        String json = result.json();
+        String source = Json.write(item.source());
+        Set<String> present = request == null ? Set.of() : request.leaves().keySet();
+        for (String vendor : result.vendors()) {
+            if (!result.deliverable(vendor)) {
+                invalid(item, vendor, kind, result.message(vendor));
+                continue;
+            }
+            VendorProfile profile = validator.profile(vendor);
+            Set<String> fields = profile.fields(request.kind());
+            String skipped = present.stream().filter(f -> !fields.contains(f)).collect(Collectors.joining(","));
+            Long occurredAt = request.occurredAt() == null ? null : request.occurredAt().toEpochMilli();
+            deliveries.add(new DeliveryStore.NewDelivery(request.id(), vendor, request.kind(),
+                    profile.recordKey(request.kind(), request.keys(vendor)), occurredAt, json, source,
+                    skipped.isEmpty() ? null : skipped));
+            origins.add(item);
+        }
+    }
+
+    /** Writes one {@code invalid} dead letter for {@code item} (and {@code vendor}, null for the whole request). */
+    private void invalid(IntakeItem item, String vendor, String kind, String message) {
+        tally(item).incrementAndGet(INVALID);
+        String id = item.json() == null ? RequestValidator.deriveId(String.valueOf(item.rawText()))
+                : RequestValidator.idOf(item.json());
+        deadLetters.write(new DeadLetterWriter.Letter(id, vendor, kind, "invalid", message, null, null, null, 0, null,
+                null, item.source(), item.json(), item.json() == null ? item.rawText() : null));
+    }
+
+    private AtomicLongArray tally(IntakeItem item) {
+        return tallies.computeIfAbsent(nameOf(item), k -> new AtomicLongArray(3));
+    }
+
+    private static String nameOf(IntakeItem item) {
+        return item.source().path("name").asText();
     }
 
     /** Logs what one dropped file (or message) came to, once it has been read through. */
@@ -112,7 +144,8 @@ public final class RequestIntake {
         if (tally == null) {
             tally = new AtomicLongArray(3);
         }
-        LOG.info("{} read: {} deliveries accepted, {} duplicates ignored, {} invalid requests dead-lettered", name,
+        LOG.info("{} read: {} deliveries accepted, {} duplicates ignored, {} invalid requests dead-lettered",
+                SafeText.value(name),
                 tally.get(ACCEPTED), tally.get(DUPLICATE), tally.get(INVALID));
     }
 }

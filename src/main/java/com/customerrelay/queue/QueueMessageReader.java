@@ -2,48 +2,113 @@ package com.customerrelay.queue;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.intake.IntakeItem;
+import com.customerrelay.intake.RequestFileReader;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads a queue message body as requests: one request, or a JSON array of them. A body that is not JSON is one
- * item carrying its raw text and the parse error, so it becomes an {@code invalid} dead letter and the queue flows on.
+ * item carrying its raw text and the parse error, so it becomes an {@code invalid} dead letter and the queue flows
+ * on. A request over relay.intake.max-request-bytes is refused without being parsed, as an {@code invalid} item
+ * holding only its start; the other requests of the message go on.
  */
 public final class QueueMessageReader {
 
-    private final String queue;
+    private static final int HEAD = 300;
 
-    public QueueMessageReader(String queue) {
+    private final String queue;
+    private final int maxRequestBytes;
+
+    public QueueMessageReader(String queue, int maxRequestBytes) {
         this.queue = queue;
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     public List<IntakeItem> items(String body, String messageId) {
-        String text = body == null ? "" : body;
-        List<IntakeItem> items = new ArrayList<>();
-        JsonNode json;
+        byte[] bytes = (body == null ? "" : body).getBytes(StandardCharsets.UTF_8);
+        String what = "message " + messageId + " on " + queue;
         try {
-            json = Json.parse(text);
-            if (json == null || json.isMissingNode()) {
-                throw new IllegalArgumentException("empty");
-            }
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            String why = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : "the body is empty";
-            items.add(new IntakeItem(null, text, "message " + messageId + " on " + queue + " is not valid JSON: "
-                    + why, source(messageId, null)));
-            return items;
+            return read(bytes, what, messageId);
+        } catch (JsonProcessingException e) {
+            String raw = bytes.length > maxRequestBytes ? head(bytes, 0) + "…" : new String(bytes, StandardCharsets.UTF_8);
+            return List.of(new IntakeItem(null, raw, what + " is not valid JSON: " + e.getOriginalMessage(),
+                    source(messageId, null)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        if (json.isArray()) {
-            for (int i = 0; i < json.size(); i++) {
-                items.add(new IntakeItem(json.get(i), null, null, source(messageId, i)));
+    }
+
+    private List<IntakeItem> read(byte[] bytes, String what, String messageId) throws IOException {
+        List<IntakeItem> items = new ArrayList<>();
+        List<Long> starts = new ArrayList<>();
+        boolean array;
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(bytes)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return List.of(new IntakeItem(null, "", what + " is not valid JSON: the body is empty",
+                        source(messageId, null)));
             }
-        } else {
-            items.add(new IntakeItem(json, null, null, source(messageId, null)));
+            array = first == JsonToken.START_ARRAY;
+            if (array) {
+                JsonToken token;
+                while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
+                    starts.add(parser.currentTokenLocation().getByteOffset());
+                    parser.skipChildren();
+                }
+                starts.add(parser.currentTokenLocation().getByteOffset());
+            } else {
+                parser.skipChildren();
+                starts.add(0L);
+                starts.add((long) bytes.length);
+            }
+            if (parser.nextToken() != null) {
+                throw new JsonParseException(parser, "unexpected content after the first value");
+            }
+        }
+        // each request is read from its own bytes: from its first byte to the next one's (or the array's end)
+        for (int i = 0; i + 1 < starts.size(); i++) {
+            int start = starts.get(i).intValue();
+            int size = trimmedEnd(bytes, start, starts.get(i + 1).intValue()) - start;
+            ObjectNode source = source(messageId, array ? i : null);
+            if (size > maxRequestBytes) {
+                items.add(RequestFileReader.oversized((array ? "element " + i + " of " : "") + what, head(bytes, start),
+                        size, maxRequestBytes, source));
+            } else {
+                items.add(new IntakeItem(Json.MAPPER.readTree(bytes, start, size), null, null, source));
+            }
         }
         return items;
+    }
+
+    /** The end of the element that starts at {@code start}: {@code next} less the separator and white space. */
+    private static int trimmedEnd(byte[] bytes, int start, int next) {
+        int end = next;
+        boolean comma = false;
+        while (end > start) {
+            byte b = bytes[end - 1];
+            if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+                end--;
+            } else if (b == ',' && !comma) {
+                comma = true;
+                end--;
+            } else {
+                break;
+            }
+        }
+        return end;
+    }
+
+    private static String head(byte[] bytes, int start) {
+        return new String(bytes, start, Math.min(HEAD, bytes.length - start), StandardCharsets.UTF_8);
     }
 
     private ObjectNode source(String messageId, Integer index) {

@@ -48,6 +48,15 @@ class CrashRecoveryTest {
         if (vendor != null) {
             vendor.close();
         }
+        // the relay's logs outlive the temporary folder, for a look after a failure
+        for (int run = 1; run <= starts; run++) {
+            Path file = dir.resolve("relay-" + run + ".log");
+            if (Files.exists(file)) {
+                Files.createDirectories(Path.of("target"));
+                Files.copy(file, Path.of("target", "crash-test-relay-" + run + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     @Test
@@ -101,11 +110,6 @@ class CrashRecoveryTest {
         System.out.printf("Crash test: %d requests, %d starts, 2 kills; %d HTTP calls repeated after a kill "
                 + "(at most 2 x concurrency in flight per kill)%n", REQUESTS, starts, repeats);
         assertThat(repeats).as("only calls in flight at a kill are repeated").isLessThanOrEqualTo(2 * 2 * 8);
-        for (int run = 1; run <= starts; run++) {
-            Path file = dir.resolve("relay-" + run + ".log");
-            Files.copy(file, Path.of("target", "crash-test-relay-" + run + ".log"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static long count(Statement s, String sql) throws SQLException {

@@ -38,6 +38,12 @@ public final class ExpandableClient implements VendorClient {
         return ExpandableProfile.NAME;
     }
 
+    /** Auth-token-get and the update, both again after a 401. */
+    @Override
+    public int callsPerAttempt() {
+        return 4;
+    }
+
     @Override
     public Outcome deliver(Delivery delivery) {
         ObjectNode body = mapper.map(delivery.request());

@@ -1,5 +1,6 @@
 package com.customerrelay.vendor.expandable;
 
+import com.customerrelay.core.RecordKey;
 import com.customerrelay.core.VendorProfile;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -60,6 +61,6 @@ public final class ExpandableProfile implements VendorProfile {
 
     @Override
     public String recordKey(String kind, JsonNode keys) {
-        return keys.get("customerId").asText() + "/" + keys.get("contactId").asText();
+        return RecordKey.of(keys.get("customerId").asText(), keys.get("contactId").asText());
     }
 }

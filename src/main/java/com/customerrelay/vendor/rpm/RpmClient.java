@@ -43,6 +43,12 @@ public final class RpmClient implements VendorClient {
         return RpmProfile.NAME;
     }
 
+    /** Customer (read), then CustomerContactEdit (write). */
+    @Override
+    public int callsPerAttempt() {
+        return 2;
+    }
+
     @Override
     public Outcome deliver(Delivery delivery) {
         UpdateRequest request = delivery.request();

@@ -1,5 +1,6 @@
 package com.customerrelay.vendor.rpm;
 
+import com.customerrelay.core.RecordKey;
 import com.customerrelay.core.VendorProfile;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -58,6 +59,7 @@ public final class RpmProfile implements VendorProfile {
 
     @Override
     public String recordKey(String kind, JsonNode keys) {
-        return keys.get("customerId").asLong() + "/" + keys.get("contactId").asLong();
+        return RecordKey.of(String.valueOf(keys.get("customerId").asLong()),
+                String.valueOf(keys.get("contactId").asLong()));
     }
 }

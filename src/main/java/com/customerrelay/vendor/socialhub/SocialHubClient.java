@@ -43,6 +43,12 @@ public final class SocialHubClient implements VendorClient {
         return SocialHubProfile.NAME;
     }
 
+    /** The token and the update, both again when the token is refused. */
+    @Override
+    public int callsPerAttempt() {
+        return 4;
+    }
+
     @Override
     public Outcome deliver(Delivery delivery) {
         var request = delivery.request();

@@ -1,5 +1,6 @@
 package com.customerrelay.vendor.socialhub;
 
+import com.customerrelay.core.RecordKey;
 import com.customerrelay.core.VendorProfile;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -57,11 +58,11 @@ public final class SocialHubProfile implements VendorProfile {
     @Override
     public void validateKeys(String kind, JsonNode keys, String path, List<String> errors) {
         VendorProfile.allowOnly(keys, path, Set.of("customerCode"), errors);
-        VendorProfile.requireString(keys, path, "customerCode", errors);
+        VendorProfile.requirePathSegment(keys, path, "customerCode", errors);
     }
 
     @Override
     public String recordKey(String kind, JsonNode keys) {
-        return keys.get("customerCode").asText();
+        return RecordKey.of(keys.get("customerCode").asText());
     }
 }

@@ -1,5 +1,6 @@
 package com.customerrelay.vendor.soliditech;
 
+import com.customerrelay.core.RecordKey;
 import com.customerrelay.core.VendorProfile;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -42,15 +43,15 @@ public final class SoliditechProfile implements VendorProfile {
     public void validateKeys(String kind, JsonNode keys, String path, List<String> errors) {
         boolean contact = "contact".equals(kind);
         VendorProfile.allowOnly(keys, path, contact ? Set.of("accountId", "contactId") : Set.of("accountId"), errors);
-        VendorProfile.requireString(keys, path, "accountId", errors);
+        VendorProfile.requirePathSegment(keys, path, "accountId", errors);
         if (contact) {
-            VendorProfile.requireString(keys, path, "contactId", errors);
+            VendorProfile.requirePathSegment(keys, path, "contactId", errors);
         }
     }
 
     @Override
     public String recordKey(String kind, JsonNode keys) {
         String account = keys.get("accountId").asText();
-        return "contact".equals(kind) ? account + "/" + keys.get("contactId").asText() : account;
+        return "contact".equals(kind) ? RecordKey.of(account, keys.get("contactId").asText()) : RecordKey.of(account);
     }
 }

@@ -1,0 +1,100 @@
+package com.customerrelay.hardening;
+
+import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.VendorStub;
+import org.h2.api.Trigger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A single relay whose state store fails at the moment it records a delivery's outcome (a fault injected into the
+ * real embedded database by a trigger): the delivery is not left in flight for good, holding back every later update
+ * of its record — its lease ends, it is tried again, and the later update follows in order.
+ */
+class LeaseRecoveryTest {
+
+    /** Fails the first {@code remaining} updates that would mark a delivery DELIVERED. */
+    public static final class FailOutcome implements Trigger {
+        static final AtomicInteger REMAINING = new AtomicInteger();
+        private int status = -1;
+
+        @Override
+        public void init(Connection conn, String schema, String trigger, String table, boolean before, int type)
+                throws SQLException {
+            try (ResultSet columns = conn.getMetaData().getColumns(null, schema, table, "STATUS")) {
+                columns.next();
+                status = columns.getInt("ORDINAL_POSITION") - 1;
+            }
+        }
+
+        @Override
+        public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
+            if ("INFLIGHT".equals(oldRow[status]) && "DELIVERED".equals(newRow[status])
+                    && REMAINING.getAndDecrement() > 0) {
+                throw new SQLException("injected fault: the store went away while recording the outcome", "08006");
+            }
+        }
+    }
+
+    @TempDir
+    Path dir;
+    VendorStub vendor = new VendorStub("SOFCT_USER_1");
+    RelayHarness relay;
+
+    @AfterEach
+    void tearDown() {
+        if (relay != null) {
+            relay.close();
+        }
+        vendor.close();
+    }
+
+    private static String update(String marker, String title) {
+        return "{\"id\":\"" + marker + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"ABC\","
+                + "\"contactId\":\"SAME\"}},\"data\":{\"title\":\"" + title + "\"},\"vendorFields\":{\"expandable\":"
+                + "{\"SOFCT_USER_1\":\"" + marker + "\"}}}";
+    }
+
+    @Test
+    void aDeliveryWhoseOutcomeCouldNotBeRecordedIsTriedAgainWhenItsLeaseEnds() throws Exception {
+        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl())
+                .set("relay.vendors.expandable.timeout-ms", "500").start();
+        String url = "jdbc:h2:file:" + dir.resolve("data/store/relay").toAbsolutePath();
+        try (Connection c = DriverManager.getConnection(url, "relay", ""); Statement s = c.createStatement()) {
+            s.execute("create trigger fail_outcome before update on relay_delivery for each row call \""
+                    + FailOutcome.class.getName() + "\"");
+        }
+        FailOutcome.REMAINING.set(1);
+
+        long started = System.nanoTime();
+        relay.drop("two-updates.ndjson", update("first", "one") + "\n" + update("second", "two") + "\n");
+        await().atMost(Duration.ofSeconds(40)).until(() -> relay.store().count("DELIVERED", "expandable") == 2);
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+
+        List<String> calls = vendor.received().stream().map(r -> r.body().path("SOFCT_USER_1").asText()).toList();
+        assertThat(calls).as("the first update again after its lease, then the second").containsExactly("first",
+                "first", "second");
+        // lease of an Expandable attempt: 2 x 4 calls x 500 ms + 5 s
+        assertThat(tookMs).as("tried again only once the lease had ended").isGreaterThanOrEqualTo(9_000);
+        try (Connection c = DriverManager.getConnection(url, "relay", ""); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select attempts, status from relay_delivery where request_id = 'first'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(2);
+            assertThat(rs.getString(2)).isEqualTo("DELIVERED");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package com.customerrelay.hardening;
+
+import com.customerrelay.support.QueueProducer;
+import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.VendorStub;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A request over relay.intake.max-request-bytes — a line, an element of a .json array, a request in a queue
+ * message — is refused as an {@code invalid} dead letter holding only its start, with its file and line; the
+ * requests around it are delivered.
+ */
+class OversizedRequestTest {
+
+    private static final int LIMIT = 4096;
+
+    @TempDir
+    Path dir;
+    VendorStub vendor = new VendorStub("SOFCT_USER_1");
+    RelayHarness relay;
+
+    @AfterEach
+    void tearDown() {
+        if (relay != null) {
+            relay.close();
+        }
+        vendor.close();
+    }
+
+    static String good(String marker) {
+        return "{\"id\":\"" + marker + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"BULK\","
+                + "\"contactId\":\"" + marker + "\"}},\"data\":{\"title\":\"t\"},\"vendorFields\":{\"expandable\":"
+                + "{\"SOFCT_USER_1\":\"" + marker + "\"}}}";
+    }
+
+    /** A request of about {@code bytes} bytes, mostly a long note. */
+    static String big(String marker, int bytes) {
+        return "{\"id\":\"" + marker + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"BULK\","
+                + "\"contactId\":\"" + marker + "\"}},\"data\":{\"notes\":\"" + "n".repeat(bytes) + "\"}}";
+    }
+
+    private RelayHarness start() {
+        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl())
+                .set("relay.intake.max-request-bytes", String.valueOf(LIMIT));
+        return relay;
+    }
+
+    @Test
+    void anOversizedLineOrArrayElementIsRefusedWithItsStartAndTheRestIsDelivered() {
+        start().start();
+        relay.drop("big.ndjson", good("l1") + "\n" + big("too-big-line", 50_000) + "\n" + good("l3") + "\n");
+        relay.drop("big.json", "[\n" + good("a1") + ",\n" + big("too-big-element", 50_000) + ",\n" + good("a3")
+                + "\n]");
+        relay.awaitDone("big.ndjson");
+        relay.awaitDone("big.json");
+        await().atMost(Duration.ofSeconds(20)).until(() -> vendor.distinct() == 4);
+        assertThat(vendor.perMarker()).containsOnlyKeys("l1", "l3", "a1", "a3");
+
+        List<JsonNode> letters = relay.deadLetters();
+        assertThat(letters).hasSize(2);
+        JsonNode line = letters.stream().filter(l -> l.at("/source/name").asText().equals("big.ndjson")).findFirst()
+                .orElseThrow();
+        assertThat(line.path("reason").asText()).isEqualTo("invalid");
+        assertThat(line.at("/source/line").asInt()).isEqualTo(2);
+        assertThat(line.at("/error/message").asText()).contains("line 2 of big.ndjson is "
+                + big("too-big-line", 50_000).length() + " bytes, over the limit of 4096 bytes");
+        assertThat(line.path("request").asText()).startsWith("{\"id\":\"too-big-line\"").hasSizeLessThan(400);
+        JsonNode element = letters.stream().filter(l -> l.at("/source/name").asText().equals("big.json")).findFirst()
+                .orElseThrow();
+        assertThat(element.at("/source/line").asInt()).isEqualTo(3);
+        assertThat(element.at("/error/message").asText()).contains("array element 1 of big.json (line 3)")
+                .contains("over the limit of 4096 bytes");
+        assertThat(element.path("request").asText()).startsWith("{\"id\":\"too-big-element\"").hasSizeLessThan(400);
+    }
+
+    @Test
+    void anOversizedRequestInAQueueMessageIsRefusedAndTheOthersAreDelivered() {
+        start();
+        String broker = relay.brokerOnFreePort();
+        relay.start();
+        try (QueueProducer producer = new QueueProducer(broker, "relay.updates")) {
+            producer.send("[" + good("q1") + "," + big("too-big-in-message", 20_000) + "," + good("q3") + "]",
+                    big("too-big-message", 20_000), good("q5"));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> vendor.distinct() == 3 && relay.deadLetters().size() == 2);
+        assertThat(vendor.perMarker()).containsOnlyKeys("q1", "q3", "q5");
+        for (JsonNode letter : relay.deadLetters()) {
+            assertThat(letter.path("reason").asText()).isEqualTo("invalid");
+            assertThat(letter.at("/error/message").asText()).contains("over the limit of 4096 bytes");
+            assertThat(letter.path("request").asText()).startsWith("{\"id\":\"too-big-").hasSizeLessThan(400);
+        }
+        assertThat(relay.deadLetters()).extracting(l -> l.at("/source/index").asInt(-1)).containsExactlyInAnyOrder(1,
+                -1);
+    }
+}

@@ -1,0 +1,73 @@
+package com.customerrelay.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The relay as its own process (RelayMain on the test class path), for tests that need a heap limit or kill -9. */
+public final class RelayProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+
+    private RelayProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts the relay with {@code dir} as its data root and the given JVM options and -D settings. */
+    public static RelayProcess start(Path dir, List<String> jvmOptions, Map<String, String> settings)
+            throws IOException {
+        Path log = dir.resolve("relay-" + System.nanoTime() + ".log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                "-Dlog4j2.configurationFile=" + new File("src/main/resources/log4j2.properties").getAbsolutePath(),
+                "-Drelay.data.dir=" + dir.resolve("data"),
+                "-Drelay.inbox.dir=" + dir.resolve("inbox"),
+                "-Drelay.dead-letter.dir=" + dir.resolve("dead-letter"),
+                "-Drelay.inbox.poll-ms=100",
+                "-Drelay.inbox.read-lock-min-age-ms=300",
+                "-Drelay.dispatch.poll-ms=50",
+                "-Dcamel.main.shutdown-timeout=10"));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("com.customerrelay.RelayMain");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        RelayProcess relay = new RelayProcess(process, log);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            assertThat(process.isAlive()).as("relay process alive, see " + log).isTrue();
+            return Files.readString(log).contains("(customer-relay) started");
+        });
+        return relay;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    public void stopGracefully() throws InterruptedException {
+        process.destroy();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+}
