@@ -48,7 +48,7 @@ public final class RelayConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         FatalErrors.installForThreads();
-        context.getManagementStrategy().addEventNotifier(new FatalErrors());
+        context.getExecutorServiceManager().setThreadPoolFactory(new FatalErrors.ThreadPools());
         RelaySettings settings = new RelaySettings(context);
         List<VendorProfile> profiles = List.of(new ExpandableProfile(), new RpmProfile(), new SocialHubProfile(),
                 new SoliditechProfile());

@@ -1,10 +1,20 @@
 package com.customerrelay.core;
 
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.support.DefaultThreadPoolFactory;
+import org.apache.camel.util.concurrent.RejectableScheduledThreadPoolExecutor;
+import org.apache.camel.util.concurrent.SizedScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.IntConsumer;
 
 /**
@@ -13,7 +23,7 @@ import java.util.function.IntConsumer;
  * nothing in any more, while a supervisor (systemd, Kubernetes) restarts a relay that exited, and the queue, the inbox
  * and the state store give the new one everything that was not finished.
  */
-public final class FatalErrors extends EventNotifierSupport {
+public final class FatalErrors {
 
     public static final int EXIT_STATUS = 70;
     private static final Logger LOG = LoggerFactory.getLogger(FatalErrors.class);
@@ -37,17 +47,44 @@ public final class FatalErrors extends EventNotifierSupport {
         return before;
     }
 
-    /** Exchanges of every route: one that failed with a fatal error ends the process. */
-    @Override
-    public void notify(CamelEvent event) {
-        if (event instanceof CamelEvent.ExchangeFailedEvent failed) {
-            check(failed.getExchange().getException(), "route " + failed.getExchange().getFromRouteId());
-        }
-    }
+    /**
+     * Camel's thread pools, with one addition. An Error escapes Camel's processors (they handle Exceptions) up to
+     * the polling consumer — the file intake — whose scheduled task it ends; the pool would keep that silently, and
+     * the consumer would never poll again. Here a scheduled task that ended with a fatal error ends the process.
+     */
+    public static final class ThreadPools extends DefaultThreadPoolFactory {
 
-    @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.ExchangeFailedEvent;
+        @Override
+        public ScheduledExecutorService newScheduledThreadPool(ThreadPoolProfile profile, ThreadFactory threads) {
+            RejectedExecutionHandler rejected = profile.getRejectedExecutionHandler() != null
+                    ? profile.getRejectedExecutionHandler() : new ThreadPoolExecutor.CallerRunsPolicy();
+            ScheduledThreadPoolExecutor pool = new RejectableScheduledThreadPoolExecutor(profile.getPoolSize(),
+                    threads, rejected) {
+                @Override
+                protected void afterExecute(Runnable task, Throwable error) {
+                    super.afterExecute(task, error);
+                    check(error != null ? error : failureOf(task), "a scheduled task (" + profile.getId() + ")");
+                }
+            };
+            pool.setRemoveOnCancelPolicy(true);
+            return profile.getMaxPoolSize() != null && profile.getMaxPoolSize() > 0
+                    ? new SizedScheduledExecutorService(pool, profile.getMaxQueueSize()) : pool;
+        }
+
+        private static Throwable failureOf(Runnable task) {
+            if (task instanceof Future<?> future && future.isDone() && !future.isCancelled()) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    return e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (CancellationException ignored) {
+                    // not a failure
+                }
+            }
+            return null;
+        }
     }
 
     /** Ends the process when {@code error} or one of its causes is a {@link VirtualMachineError}. */

@@ -1,6 +1,6 @@
 package com.customerrelay.core;
 
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -29,7 +29,10 @@ public final class RecordKey {
             return key;
         }
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_16BE));
+            // the UTF-16 code units as they are: an encoder would turn every unpaired surrogate into the same '?'
+            ByteBuffer units = ByteBuffer.allocate(key.length() * 2);
+            units.asCharBuffer().put(key);
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(units.array());
             // a plain key starts with a digit, so it can never equal a hashed one
             return "sha256:" + HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {

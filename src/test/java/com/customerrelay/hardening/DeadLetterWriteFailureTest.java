@@ -1,0 +1,61 @@
+package com.customerrelay.hardening;
+
+import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.VendorStub;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dead-letter folder cannot be written (here: its parent is a plain file): the dead letter of a bad request is
+ * tried again, then reported in full — secrets masked — as an error in the log, and the good requests around it
+ * are still delivered and the file still ends in .done/.
+ */
+class DeadLetterWriteFailureTest {
+
+    private static final String CANARY = "CANARY-DL-PW-4e5f";
+    private static final Path LOG = Path.of("target", "test-logs", "relay.log");
+
+    @TempDir
+    Path dir;
+    VendorStub vendor = new VendorStub("SOFCT_USER_1");
+    RelayHarness relay;
+
+    @AfterEach
+    void tearDown() {
+        if (relay != null) {
+            relay.close();
+        }
+        vendor.close();
+    }
+
+    @Test
+    void aDeadLetterThatCannotBeWrittenIsReportedAndTheOtherRequestsGoOn() throws Exception {
+        Path blocked = dir.resolve("blocked");
+        Files.writeString(blocked, "not a folder");
+        long logBefore = Files.exists(LOG) ? Files.size(LOG) : 0;
+        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl())
+                .set("relay.dead-letter.dir", blocked.resolve("dead-letter").toString()).start();
+
+        relay.drop("mixed.ndjson", OversizedRequestTest.good("dl-before") + "\n"
+                + "{\"id\":\"dl-bad\",\"kind\":\"lead\",\"targets\":{\"expandable\":{\"customerId\":\"A\",\"contactId\":"
+                + "\"B\"}},\"vendorFields\":{\"expandable\":{\"password\":\"" + CANARY + "\"}}}\n"
+                + OversizedRequestTest.good("dl-after") + "\n");
+        relay.awaitDone("mixed.ndjson");
+        await().atMost(Duration.ofSeconds(20)).until(() -> vendor.distinct() == 2);
+        relay.stop();
+
+        String log = Files.readString(LOG).substring((int) logBefore);
+        assertThat(log).contains("DEAD LETTER NOT WRITTEN").contains("dl-bad")
+                .contains("kind must be one of contact, customer");
+        assertThat(log).doesNotContain(CANARY);
+        assertThat(relay.failed("mixed.ndjson")).doesNotExist();
+    }
+}
