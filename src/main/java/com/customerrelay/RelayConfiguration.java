@@ -1,5 +1,7 @@
 package com.customerrelay;
 
+import com.customerrelay.connector.Connector;
+import com.customerrelay.connector.Connectors;
 import com.customerrelay.core.FatalErrors;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.RequestValidator;
@@ -13,24 +15,12 @@ import com.customerrelay.delivery.VendorClient;
 import com.customerrelay.intake.FailedFileNotes;
 import com.customerrelay.intake.RequestFileReader;
 import com.customerrelay.intake.RequestIntake;
-import com.customerrelay.vendor.expandable.ExpandableClient;
-import com.customerrelay.vendor.expandable.ExpandableProfile;
-import com.customerrelay.vendor.expandable.ExpandableSandbox;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.queue.EmbeddedBroker;
 import com.customerrelay.queue.QueueMessageReader;
 import com.customerrelay.sandbox.SandboxServer;
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import com.customerrelay.vendor.rpm.RpmClient;
-import com.customerrelay.vendor.rpm.RpmProfile;
-import com.customerrelay.vendor.rpm.RpmSandbox;
-import com.customerrelay.vendor.socialhub.SocialHubClient;
-import com.customerrelay.vendor.socialhub.SocialHubProfile;
-import com.customerrelay.vendor.socialhub.SocialHubSandbox;
-import com.customerrelay.vendor.soliditech.SoliditechClient;
-import com.customerrelay.vendor.soliditech.SoliditechProfile;
-import com.customerrelay.vendor.soliditech.SoliditechSandbox;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
@@ -50,8 +40,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         FatalErrors.installForThreads();
         context.getExecutorServiceManager().setThreadPoolFactory(new FatalErrors.ThreadPools());
         RelaySettings settings = new RelaySettings(context);
-        List<VendorProfile> profiles = List.of(new ExpandableProfile(), new RpmProfile(), new SocialHubProfile(),
-                new SoliditechProfile());
+        List<VendorProfile> profiles = Connectors.ALL.stream().map(Connector::profile).toList();
         RequestValidator validator = new RequestValidator(profiles);
 
         DeliveryStore store = DeliveryStore.open(settings);
@@ -64,20 +53,21 @@ public final class RelayConfiguration implements CamelConfiguration {
             vendors.put(profile.name(), settings.vendor(profile.name()));
         }
 
-        for (VendorProfile profile : profiles) {
-            VendorSettings vendor = vendors.get(profile.name());
+        for (Connector connector : Connectors.ALL) {
+            String name = connector.profile().name();
+            VendorSettings vendor = vendors.get(name);
             if (vendor.sandboxed()) {
-                SandboxServer sandbox = sandboxFor(vendor, settings);
+                SandboxServer sandbox = connector.sandbox(vendor, settings);
                 context.addService(sandbox);
-                context.getRegistry().bind(profile.name() + "Sandbox", sandbox);
+                context.getRegistry().bind(name + "Sandbox", sandbox);
                 vendor = vendor.withBaseUrl(sandbox.baseUrl());
-                vendors.put(profile.name(), vendor);
+                vendors.put(name, vendor);
                 LOG.info("Vendor {}: SANDBOXED — built-in simulator at {} (set relay.vendors.{}.base-url to deliver "
-                        + "to the real {})", profile.name(), vendor.baseUrl(), profile.name(), profile.name());
+                        + "to the real {})", name, vendor.baseUrl(), name, name);
             } else {
-                LOG.info("Vendor {}: delivering to {}", profile.name(), Secrets.maskUrl(vendor.baseUrl()));
+                LOG.info("Vendor {}: delivering to {}", name, Secrets.maskUrl(vendor.baseUrl()));
             }
-            clients.put(profile.name(), clientFor(vendor));
+            clients.put(name, connector.client(vendor));
         }
 
         context.getRegistry().bind("jmsConnectionFactory", connectionFactory(context, settings));
@@ -127,28 +117,5 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.addService(broker);
         context.getRegistry().bind("embeddedBroker", broker);
         return new ActiveMQConnectionFactory(broker.clientUrl());
-    }
-
-    private static SandboxServer sandboxFor(VendorSettings vendor, RelaySettings settings) {
-        return switch (vendor.vendor()) {
-            case ExpandableProfile.NAME -> new ExpandableSandbox(
-                    settings.number("relay.sandbox.expandable.token-ttl-seconds", 600) * 1000);
-            case RpmProfile.NAME -> new RpmSandbox(vendor.secret("api-key"));
-            case SocialHubProfile.NAME -> new SocialHubSandbox(vendor.setting("app-id", ""),
-                    vendor.secret("app-secret"), settings.number("relay.sandbox.socialhub.token-ttl-seconds", 7200));
-            case SoliditechProfile.NAME -> new SoliditechSandbox(vendor.secret("api-key"),
-                    vendor.setting("api-key-header", "X-API-Key"));
-            default -> throw new IllegalArgumentException("no sandbox for " + vendor.vendor());
-        };
-    }
-
-    private static VendorClient clientFor(VendorSettings vendor) {
-        return switch (vendor.vendor()) {
-            case ExpandableProfile.NAME -> new ExpandableClient(vendor);
-            case RpmProfile.NAME -> new RpmClient(vendor);
-            case SocialHubProfile.NAME -> new SocialHubClient(vendor);
-            case SoliditechProfile.NAME -> new SoliditechClient(vendor);
-            default -> throw new IllegalArgumentException("no client for " + vendor.vendor());
-        };
     }
 }

@@ -1,10 +1,10 @@
 package com.customerrelay;
 
 import com.customerrelay.support.RelayHarness;
-import com.customerrelay.vendor.expandable.ExpandableSandbox;
-import com.customerrelay.vendor.rpm.RpmSandbox;
-import com.customerrelay.vendor.socialhub.SocialHubSandbox;
-import com.customerrelay.vendor.soliditech.SoliditechSandbox;
+import com.customerrelay.connector.expandable.ExpandableSandbox;
+import com.customerrelay.connector.rpm.RpmSandbox;
+import com.customerrelay.connector.socialhub.SocialHubSandbox;
+import com.customerrelay.connector.soliditech.SoliditechSandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,8 @@
 package com.customerrelay.delivery;
 
 import com.customerrelay.support.RelayHarness;
-import com.customerrelay.vendor.rpm.RpmSandbox;
-import com.customerrelay.vendor.soliditech.SoliditechSandbox;
+import com.customerrelay.connector.rpm.RpmSandbox;
+import com.customerrelay.connector.soliditech.SoliditechSandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;

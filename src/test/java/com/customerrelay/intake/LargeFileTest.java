@@ -2,7 +2,7 @@ package com.customerrelay.intake;
 
 import com.customerrelay.support.LargeFiles;
 import com.customerrelay.support.RelayHarness;
-import com.customerrelay.vendor.expandable.ExpandableSandbox;
+import com.customerrelay.connector.expandable.ExpandableSandbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package com.customerrelay.intake;
 
 import com.customerrelay.support.RelayHarness;
-import com.customerrelay.vendor.expandable.ExpandableSandbox;
+import com.customerrelay.connector.expandable.ExpandableSandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package com.customerrelay.queue;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
-import com.customerrelay.vendor.expandable.ExpandableSandbox;
+import com.customerrelay.connector.expandable.ExpandableSandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

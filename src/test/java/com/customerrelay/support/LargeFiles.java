@@ -1,6 +1,6 @@
 package com.customerrelay.support;
 
-import com.customerrelay.vendor.expandable.ExpandableSandbox;
+import com.customerrelay.connector.expandable.ExpandableSandbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,29 @@
+package com.customerrelay.connector.rpm;
+
+import com.customerrelay.connector.Connector;
+import com.customerrelay.core.RelaySettings;
+import com.customerrelay.core.VendorProfile;
+import com.customerrelay.core.VendorSettings;
+import com.customerrelay.delivery.VendorClient;
+import com.customerrelay.sandbox.SandboxServer;
+
+/** The Rpm connector: profile, client and sandbox. */
+public final class RpmConnector implements Connector {
+
+    private final RpmProfile profile = new RpmProfile();
+
+    @Override
+    public VendorProfile profile() {
+        return profile;
+    }
+
+    @Override
+    public VendorClient client(VendorSettings settings) {
+        return new RpmClient(settings);
+    }
+
+    @Override
+    public SandboxServer sandbox(VendorSettings settings, RelaySettings relay) {
+        return new RpmSandbox(settings.secret("api-key"));
+    }
+}
