@@ -7,11 +7,13 @@ import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.RequestValidator;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
+import com.customerrelay.delivery.CallDeadlines;
 import com.customerrelay.delivery.DeadLetterWriter;
 import com.customerrelay.delivery.DeliveryRunner;
 import com.customerrelay.delivery.DeliveryStore;
 import com.customerrelay.delivery.Dispatcher;
 import com.customerrelay.delivery.VendorClient;
+import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.intake.FailedFileNotes;
 import com.customerrelay.intake.RequestFileReader;
 import com.customerrelay.intake.RequestIntake;
@@ -23,6 +25,7 @@ import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +56,9 @@ public final class RelayConfiguration implements CamelConfiguration {
             vendors.put(profile.name(), settings.vendor(profile.name()));
         }
 
+        CallDeadlines deadlines = new CallDeadlines();
+        context.getRegistry().bind(VendorHttp.DEADLINES, deadlines);
+        ProducerTemplate calls = context.createProducerTemplate();
         for (Connector connector : Connectors.ALL) {
             String name = connector.profile().name();
             VendorSettings vendor = vendors.get(name);
@@ -67,7 +73,9 @@ public final class RelayConfiguration implements CamelConfiguration {
             } else {
                 LOG.info("Vendor {}: delivering to {}", name, Secrets.maskUrl(vendor.baseUrl()));
             }
-            clients.put(name, connector.client(vendor));
+            VendorHttp http = new VendorHttp(context, calls, deadlines, vendor);
+            context.addService(http);
+            clients.put(name, connector.client(vendor, http));
         }
 
         context.getRegistry().bind("jmsConnectionFactory", connectionFactory(context, settings));

@@ -4,6 +4,7 @@ import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.VendorClient;
+import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.sandbox.SandboxServer;
 
 /**
@@ -16,8 +17,11 @@ public interface Connector {
     /** The vendor's name, keys and rules. */
     VendorProfile profile();
 
-    /** The client that makes one delivery attempt; {@code settings} carry the base-url to call. */
-    VendorClient client(VendorSettings settings);
+    /**
+     * The client that makes one delivery attempt; {@code settings} carry the base-url to call, {@code http} is the
+     * vendor's camel-http client.
+     */
+    VendorClient client(VendorSettings settings, VendorHttp http);
 
     /** The built-in simulator served when relay.vendors.&lt;name&gt;.base-url is empty. */
     SandboxServer sandbox(VendorSettings settings, RelaySettings relay);

@@ -36,23 +36,23 @@ class RetryPolicyTest {
 
     @Test
     void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
-        assertThat(JsonHttp.parseRetryAfter("7")).isEqualTo(7000L);
+        assertThat(VendorHttp.parseRetryAfter("7")).isEqualTo(7000L);
         String inTenSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)
                 .plusSeconds(10));
-        assertThat(JsonHttp.parseRetryAfter(inTenSeconds)).isBetween(8000L, 10_000L);
-        assertThat(JsonHttp.parseRetryAfter("soon")).isNull();
+        assertThat(VendorHttp.parseRetryAfter(inTenSeconds)).isBetween(8000L, 10_000L);
+        assertThat(VendorHttp.parseRetryAfter("soon")).isNull();
     }
 
     @Test
     void transientStatusesAreTheDocumentedOnes() {
-        assertThat(JsonHttp.isTransient(408)).isTrue();
-        assertThat(JsonHttp.isTransient(425)).isTrue();
-        assertThat(JsonHttp.isTransient(429)).isTrue();
-        assertThat(JsonHttp.isTransient(500)).isTrue();
-        assertThat(JsonHttp.isTransient(503)).isTrue();
-        assertThat(JsonHttp.isTransient(400)).isFalse();
-        assertThat(JsonHttp.isTransient(404)).isFalse();
-        assertThat(JsonHttp.isTransient(409)).isFalse();
-        assertThat(JsonHttp.isTransient(422)).isFalse();
+        assertThat(VendorHttp.isTransient(408)).isTrue();
+        assertThat(VendorHttp.isTransient(425)).isTrue();
+        assertThat(VendorHttp.isTransient(429)).isTrue();
+        assertThat(VendorHttp.isTransient(500)).isTrue();
+        assertThat(VendorHttp.isTransient(503)).isTrue();
+        assertThat(VendorHttp.isTransient(400)).isFalse();
+        assertThat(VendorHttp.isTransient(404)).isFalse();
+        assertThat(VendorHttp.isTransient(409)).isFalse();
+        assertThat(VendorHttp.isTransient(422)).isFalse();
     }
 }

@@ -29,6 +29,20 @@ public final class QueueProducer implements AutoCloseable {
         }
     }
 
+    /** Sends one message carrying string properties (a producer's own headers, which must never reach a vendor). */
+    public void sendWithProperties(String body, java.util.Map<String, String> properties) {
+        try {
+            jakarta.jms.TextMessage message = session.createTextMessage(body);
+            for (java.util.Map.Entry<String, String> property : properties.entrySet()) {
+                message.setStringProperty(property.getKey(), property.getValue());
+            }
+            producer.send(message);
+            session.commit();
+        } catch (JMSException e) {
+            throw new IllegalStateException("cannot send", e);
+        }
+    }
+
     public void send(String... bodies) {
         send(List.of(bodies));
     }

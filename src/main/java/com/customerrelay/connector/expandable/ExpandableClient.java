@@ -4,7 +4,7 @@ import com.customerrelay.core.Json;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.Delivery;
-import com.customerrelay.delivery.JsonHttp;
+import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.delivery.Outcome;
 import com.customerrelay.delivery.OutcomeException;
 import com.customerrelay.delivery.VendorClient;
@@ -20,14 +20,14 @@ import java.util.Map;
  */
 public final class ExpandableClient implements VendorClient {
 
-    private final JsonHttp http;
+    private final VendorHttp http;
     private final String updateUrl;
     private final long timeoutMs;
     private final ExpandableTokens tokens;
     private final ExpandableMapper mapper = new ExpandableMapper();
 
-    public ExpandableClient(VendorSettings settings) {
-        this.http = new JsonHttp(settings);
+    public ExpandableClient(VendorSettings settings, VendorHttp http) {
+        this.http = http;
         this.updateUrl = settings.baseUrl() + "/customer-contact-update";
         this.timeoutMs = settings.timeoutMs();
         this.tokens = new ExpandableTokens(http, settings);
@@ -49,7 +49,7 @@ public final class ExpandableClient implements VendorClient {
         ObjectNode body = mapper.map(delivery.request());
         try {
             String token = tokens.current();
-            JsonHttp.Response response = send(body, token);
+            VendorHttp.Response response = send(body, token);
             if (response.status() == 401) {
                 token = tokens.refresh(token);
                 response = send(body, token);
@@ -63,25 +63,25 @@ public final class ExpandableClient implements VendorClient {
         } catch (OutcomeException failure) {
             return failure.outcome();
         } catch (IOException e) {
-            return JsonHttp.ioFailure("Expandable", e, timeoutMs);
+            return VendorHttp.ioFailure("Expandable", e, timeoutMs);
         } catch (InterruptedException e) {
-            return JsonHttp.interrupted("Expandable");
+            return VendorHttp.interrupted("Expandable");
         }
     }
 
-    private JsonHttp.Response send(ObjectNode body, String token) throws IOException, InterruptedException {
+    private VendorHttp.Response send(ObjectNode body, String token) throws IOException, InterruptedException {
         ObjectNode withToken = body.deepCopy();
         withToken.put("AUTH_TOKEN", token);
         return http.send("POST", updateUrl, Map.of(), Json.write(withToken));
     }
 
-    static Outcome classify(JsonHttp.Response response) {
+    static Outcome classify(VendorHttp.Response response) {
         if (response.ok()) {
             return Outcome.delivered();
         }
         Error error = Error.of(response);
         String message = "Expandable answered " + response.status() + error.suffix();
-        if (JsonHttp.isTransient(response.status())) {
+        if (VendorHttp.isTransient(response.status())) {
             return Outcome.retry(message, response.status(), error.message, error.code, response.retryAfterMs());
         }
         return Outcome.rejected(message, response.status(), error.message, error.code);
@@ -89,7 +89,7 @@ public final class ExpandableClient implements VendorClient {
 
     /** MESSAGE and MESSAGE_CODE of an error answer, or its first line of text. */
     private record Error(String message, String code) {
-        static Error of(JsonHttp.Response response) {
+        static Error of(VendorHttp.Response response) {
             String body = response.body() == null ? "" : response.body().trim();
             try {
                 JsonNode json = Json.parse(body);

@@ -5,6 +5,7 @@ import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.VendorClient;
+import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.sandbox.SandboxServer;
 
 /** The Expandable connector: profile, client and sandbox. */
@@ -18,8 +19,8 @@ public final class ExpandableConnector implements Connector {
     }
 
     @Override
-    public VendorClient client(VendorSettings settings) {
-        return new ExpandableClient(settings);
+    public VendorClient client(VendorSettings settings, VendorHttp http) {
+        return new ExpandableClient(settings, http);
     }
 
     @Override

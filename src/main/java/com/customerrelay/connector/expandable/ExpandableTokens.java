@@ -3,7 +3,7 @@ package com.customerrelay.connector.expandable;
 import com.customerrelay.core.Json;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorSettings;
-import com.customerrelay.delivery.JsonHttp;
+import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.delivery.Outcome;
 import com.customerrelay.delivery.OutcomeException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,14 +19,14 @@ final class ExpandableTokens {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExpandableTokens.class);
 
-    private final JsonHttp http;
+    private final VendorHttp http;
     private final String url;
     private final String dataSource;
     private final String userName;
     private final String password;
     private String token;
 
-    ExpandableTokens(JsonHttp http, VendorSettings settings) {
+    ExpandableTokens(VendorHttp http, VendorSettings settings) {
         this.http = http;
         this.url = settings.baseUrl() + "/auth-token-get";
         this.dataSource = settings.setting("data-source", "");
@@ -55,7 +55,7 @@ final class ExpandableTokens {
         body.put("DATA_SOURCE", dataSource);
         body.put("USER_NAME", userName);
         body.put("PASSWORD", password);
-        JsonHttp.Response response = http.send("POST", url, Map.of(), Json.write(body));
+        VendorHttp.Response response = http.send("POST", url, Map.of(), Json.write(body));
         String tokenValue = null;
         String message = null;
         try {
@@ -71,7 +71,7 @@ final class ExpandableTokens {
         }
         String detail = "Expandable login (auth-token-get) answered " + response.status()
                 + (message == null ? "" : ": " + Secrets.mask(message));
-        if (JsonHttp.isTransient(response.status())) {
+        if (VendorHttp.isTransient(response.status())) {
             throw new OutcomeException(Outcome.retry(detail, response.status(), message, null, response.retryAfterMs()));
         }
         throw new OutcomeException(Outcome.rejected(detail + " — check relay.vendors.expandable.data-source, "

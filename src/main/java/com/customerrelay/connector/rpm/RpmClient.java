@@ -5,7 +5,7 @@ import com.customerrelay.core.Secrets;
 import com.customerrelay.core.UpdateRequest;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.Delivery;
-import com.customerrelay.delivery.JsonHttp;
+import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.delivery.Outcome;
 import com.customerrelay.delivery.VendorClient;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,14 +23,14 @@ public final class RpmClient implements VendorClient {
 
     static final String KEY_HEADER = "RpmApiKey";
 
-    private final JsonHttp http;
+    private final VendorHttp http;
     private final String customerUrl;
     private final String editUrl;
     private final Map<String, String> headers;
     private final long timeoutMs;
 
-    public RpmClient(VendorSettings settings) {
-        this.http = new JsonHttp(settings);
+    public RpmClient(VendorSettings settings, VendorHttp http) {
+        this.http = http;
         this.customerUrl = settings.baseUrl() + "/Customer";
         this.editUrl = settings.baseUrl() + "/CustomerContactEdit";
         String key = settings.secret("api-key");
@@ -57,7 +57,7 @@ public final class RpmClient implements VendorClient {
         long contactId = keys.get("contactId").asLong();
         try {
             ObjectNode read = Json.object().put("CustomerID", customerId);
-            JsonHttp.Response customer = http.send("POST", customerUrl, headers, Json.write(read));
+            VendorHttp.Response customer = http.send("POST", customerUrl, headers, Json.write(read));
             Answer answer = Answer.of(customer, "Customer");
             if (answer.failure != null) {
                 return answer.failure;
@@ -77,20 +77,20 @@ public final class RpmClient implements VendorClient {
             if (merged.refusal() != null) {
                 return merged.refusal();
             }
-            JsonHttp.Response edit = http.send("POST", editUrl, headers, Json.write(merged.body()));
+            VendorHttp.Response edit = http.send("POST", editUrl, headers, Json.write(merged.body()));
             Answer written = Answer.of(edit, "CustomerContactEdit");
             return written.failure != null ? written.failure : Outcome.delivered();
         } catch (IOException e) {
-            return JsonHttp.ioFailure("RPM", e, timeoutMs);
+            return VendorHttp.ioFailure("RPM", e, timeoutMs);
         } catch (InterruptedException e) {
-            return JsonHttp.interrupted("RPM");
+            return VendorHttp.interrupted("RPM");
         }
     }
 
     /** An RPM answer: its Result, or how the delivery fails. */
     record Answer(JsonNode result, Outcome failure) {
 
-        static Answer of(JsonHttp.Response response, String call) {
+        static Answer of(VendorHttp.Response response, String call) {
             int status = response.status();
             JsonNode body;
             try {
@@ -101,7 +101,7 @@ public final class RpmClient implements VendorClient {
             String error = body == null ? null : errorText(body.path("Result").path("Error"));
             if (!response.ok()) {
                 String message = "RPM " + call + " answered " + status + (error == null ? "" : ": " + error);
-                if (JsonHttp.isTransient(status)) {
+                if (VendorHttp.isTransient(status)) {
                     return new Answer(null, Outcome.retry(message, status, error, null, response.retryAfterMs()));
                 }
                 if (status == 401 || status == 403) {

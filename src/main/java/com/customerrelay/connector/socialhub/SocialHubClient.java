@@ -4,7 +4,7 @@ import com.customerrelay.core.Json;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.Delivery;
-import com.customerrelay.delivery.JsonHttp;
+import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.delivery.Outcome;
 import com.customerrelay.delivery.OutcomeException;
 import com.customerrelay.delivery.VendorClient;
@@ -25,14 +25,14 @@ public final class SocialHubClient implements VendorClient {
 
     static final Set<String> TRANSIENT_CODES = Set.of("408", "425", "429", "500", "502", "503", "504");
 
-    private final JsonHttp http;
+    private final VendorHttp http;
     private final String updateUrl;
     private final long timeoutMs;
     private final SocialHubTokens tokens;
     private final SocialHubMapper mapper = new SocialHubMapper();
 
-    public SocialHubClient(VendorSettings settings) {
-        this.http = new JsonHttp(settings);
+    public SocialHubClient(VendorSettings settings, VendorHttp http) {
+        this.http = http;
         this.updateUrl = settings.baseUrl() + "/v1/consumer/updateInfo/";
         this.timeoutMs = settings.timeoutMs();
         this.tokens = new SocialHubTokens(http, settings);
@@ -57,7 +57,7 @@ public final class SocialHubClient implements VendorClient {
         String body = Json.write(mapper.map(request));
         try {
             String token = tokens.current();
-            JsonHttp.Response response = http.send("PUT", url, Map.of("Authorization", token), body);
+            VendorHttp.Response response = http.send("PUT", url, Map.of("Authorization", token), body);
             if (tokenRefused(response)) {
                 token = tokens.refresh(token);
                 response = http.send("PUT", url, Map.of("Authorization", token), body);
@@ -71,13 +71,13 @@ public final class SocialHubClient implements VendorClient {
         } catch (OutcomeException failure) {
             return failure.outcome();
         } catch (IOException e) {
-            return JsonHttp.ioFailure("SocialHub", e, timeoutMs);
+            return VendorHttp.ioFailure("SocialHub", e, timeoutMs);
         } catch (InterruptedException e) {
-            return JsonHttp.interrupted("SocialHub");
+            return VendorHttp.interrupted("SocialHub");
         }
     }
 
-    private static JsonNode parse(JsonHttp.Response response) {
+    private static JsonNode parse(VendorHttp.Response response) {
         try {
             return Json.parse(response.body() == null ? "" : response.body());
         } catch (Exception notJson) {
@@ -86,7 +86,7 @@ public final class SocialHubClient implements VendorClient {
     }
 
     /** HTTP 401, or an envelope whose code or text says the token is invalid or expired. */
-    static boolean tokenRefused(JsonHttp.Response response) {
+    static boolean tokenRefused(VendorHttp.Response response) {
         if (response.status() == 401) {
             return true;
         }
@@ -97,7 +97,7 @@ public final class SocialHubClient implements VendorClient {
                 || text.contains("expired")));
     }
 
-    static Outcome classify(JsonHttp.Response response) {
+    static Outcome classify(VendorHttp.Response response) {
         JsonNode body = parse(response);
         String code = body.path("code").asText("");
         String text = Secrets.mask(messageOf(body));
@@ -107,7 +107,7 @@ public final class SocialHubClient implements VendorClient {
         }
         String message = "SocialHub answered " + response.status() + (code.isEmpty() ? "" : " with code " + code)
                 + (text == null ? "" : ": " + text);
-        if (JsonHttp.isTransient(response.status()) || TRANSIENT_CODES.contains(code)) {
+        if (VendorHttp.isTransient(response.status()) || TRANSIENT_CODES.contains(code)) {
             return Outcome.retry(message, response.status(), text, vendorCode, response.retryAfterMs());
         }
         if (response.ok() && code.isEmpty()) {

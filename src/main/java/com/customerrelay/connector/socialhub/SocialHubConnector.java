@@ -5,6 +5,7 @@ import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.VendorClient;
+import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.sandbox.SandboxServer;
 
 /** The SocialHub connector: profile, client and sandbox. */
@@ -18,8 +19,8 @@ public final class SocialHubConnector implements Connector {
     }
 
     @Override
-    public VendorClient client(VendorSettings settings) {
-        return new SocialHubClient(settings);
+    public VendorClient client(VendorSettings settings, VendorHttp http) {
+        return new SocialHubClient(settings, http);
     }
 
     @Override

@@ -3,7 +3,7 @@ package com.customerrelay.connector.socialhub;
 import com.customerrelay.core.Json;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorSettings;
-import com.customerrelay.delivery.JsonHttp;
+import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.delivery.Outcome;
 import com.customerrelay.delivery.OutcomeException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,14 +23,14 @@ final class SocialHubTokens {
     private static final Logger LOG = LoggerFactory.getLogger(SocialHubTokens.class);
     private static final long EARLY_MS = 60_000;
 
-    private final JsonHttp http;
+    private final VendorHttp http;
     private final String url;
     private final String appId;
     private final String appSecret;
     private String token;
     private long expiresAt;
 
-    SocialHubTokens(JsonHttp http, VendorSettings settings) {
+    SocialHubTokens(VendorHttp http, VendorSettings settings) {
         this.http = http;
         this.url = settings.baseUrl() + "/v1/auth/token";
         this.appId = settings.setting("app-id", "");
@@ -56,7 +56,7 @@ final class SocialHubTokens {
         String previous = token;
         token = null;
         ObjectNode body = Json.object().put("appId", appId).put("appSecret", appSecret);
-        JsonHttp.Response response = http.send("POST", url, Map.of(), Json.write(body));
+        VendorHttp.Response response = http.send("POST", url, Map.of(), Json.write(body));
         JsonNode answer;
         try {
             answer = Json.parse(response.body());
@@ -75,7 +75,7 @@ final class SocialHubTokens {
         String text = Secrets.mask(SocialHubClient.messageOf(answer));
         String detail = "SocialHub token request answered " + response.status()
                 + (code.isEmpty() ? "" : " with code " + code) + (text == null ? "" : ": " + text);
-        if (JsonHttp.isTransient(response.status()) || SocialHubClient.TRANSIENT_CODES.contains(code)) {
+        if (VendorHttp.isTransient(response.status()) || SocialHubClient.TRANSIENT_CODES.contains(code)) {
             throw new OutcomeException(Outcome.retry(detail, response.status(), text, code, response.retryAfterMs()));
         }
         throw new OutcomeException(Outcome.rejected(detail + " — check relay.vendors.socialhub.app-id and .app-secret",

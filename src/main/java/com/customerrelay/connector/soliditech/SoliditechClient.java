@@ -5,7 +5,7 @@ import com.customerrelay.core.Secrets;
 import com.customerrelay.core.UpdateRequest;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.Delivery;
-import com.customerrelay.delivery.JsonHttp;
+import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.delivery.Outcome;
 import com.customerrelay.delivery.VendorClient;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public final class SoliditechClient implements VendorClient {
 
-    private final JsonHttp http;
+    private final VendorHttp http;
     private final String baseUrl;
     private final String method;
     private final String customerPath;
@@ -31,8 +31,8 @@ public final class SoliditechClient implements VendorClient {
     private final long timeoutMs;
     private final SoliditechMapper mapper = new SoliditechMapper();
 
-    public SoliditechClient(VendorSettings settings) {
-        this.http = new JsonHttp(settings);
+    public SoliditechClient(VendorSettings settings, VendorHttp http) {
+        this.http = http;
         this.baseUrl = settings.baseUrl();
         this.method = settings.setting("method", "PUT").toUpperCase();
         this.customerPath = settings.setting("customer-path", "/customers/{accountId}");
@@ -66,16 +66,16 @@ public final class SoliditechClient implements VendorClient {
     public Outcome deliver(Delivery delivery) {
         UpdateRequest request = delivery.request();
         try {
-            JsonHttp.Response response = http.send(method, url(request), headers, Json.write(mapper.map(request)));
+            VendorHttp.Response response = http.send(method, url(request), headers, Json.write(mapper.map(request)));
             return classify(response);
         } catch (IOException e) {
-            return JsonHttp.ioFailure("Soliditech", e, timeoutMs);
+            return VendorHttp.ioFailure("Soliditech", e, timeoutMs);
         } catch (InterruptedException e) {
-            return JsonHttp.interrupted("Soliditech");
+            return VendorHttp.interrupted("Soliditech");
         }
     }
 
-    static Outcome classify(JsonHttp.Response response) {
+    static Outcome classify(VendorHttp.Response response) {
         JsonNode body;
         try {
             body = Json.parse(response.body() == null || response.body().isBlank() ? "{}" : response.body());
@@ -86,7 +86,7 @@ public final class SoliditechClient implements VendorClient {
         String error = body == null ? null : errorText(body);
         if (!response.ok()) {
             String message = "Soliditech answered " + status + (error == null ? "" : ": " + error);
-            if (JsonHttp.isTransient(status)) {
+            if (VendorHttp.isTransient(status)) {
                 return Outcome.retry(message, status, error, null, response.retryAfterMs());
             }
             if (status == 401 || status == 403) {

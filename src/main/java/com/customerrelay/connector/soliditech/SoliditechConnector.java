@@ -5,6 +5,7 @@ import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.VendorClient;
+import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.sandbox.SandboxServer;
 
 /** The Soliditech connector: profile, client and sandbox. */
@@ -18,8 +19,8 @@ public final class SoliditechConnector implements Connector {
     }
 
     @Override
-    public VendorClient client(VendorSettings settings) {
-        return new SoliditechClient(settings);
+    public VendorClient client(VendorSettings settings, VendorHttp http) {
+        return new SoliditechClient(settings, http);
     }
 
     @Override
