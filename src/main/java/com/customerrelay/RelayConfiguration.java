@@ -7,7 +7,7 @@ import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.RequestValidator;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
-import com.customerrelay.delivery.CallDeadlines;
+import com.customerrelay.delivery.CallLimits;
 import com.customerrelay.delivery.DeadLetterWriter;
 import com.customerrelay.delivery.DeliveryRunner;
 import com.customerrelay.delivery.DeliveryStore;
@@ -56,7 +56,7 @@ public final class RelayConfiguration implements CamelConfiguration {
             vendors.put(profile.name(), settings.vendor(profile.name()));
         }
 
-        CallDeadlines deadlines = new CallDeadlines();
+        CallLimits deadlines = new CallLimits();
         context.getRegistry().bind(VendorHttp.DEADLINES, deadlines);
         ProducerTemplate calls = context.createProducerTemplate();
         for (Connector connector : Connectors.ALL) {

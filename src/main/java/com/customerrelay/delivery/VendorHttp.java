@@ -21,7 +21,7 @@ import java.util.Map;
 /**
  * A vendor's HTTP calls, made through camel-http (Apache HttpClient 5): one endpoint — so one pooled client — per
  * vendor, sized from relay.vendors.&lt;v&gt;.concurrency, with connect and response timeouts from timeout-ms and one
- * deadline over the whole call ({@link CallDeadlines}). Each call is a fresh exchange that carries only the headers
+ * deadline over the whole call ({@link CallLimits}). Each call is a fresh exchange that carries only the headers
  * set here (method, Content-Type, Accept and the vendor's own), so nothing from an intake can reach a vendor; the
  * target URL goes in {@code CamelHttpUri}. Camel's standard settings apply: {@code camel.component.http.proxy*}
  * for a proxy, {@code camel.ssl.*} with {@code camel.component.http.use-global-ssl-context-parameters=true} for a
@@ -29,19 +29,19 @@ import java.util.Map;
  */
 public final class VendorHttp implements Service {
 
-    /** Registry name of the {@link CallDeadlines} the endpoints use. */
-    public static final String DEADLINES = "relayCallDeadlines";
+    /** Registry name of the {@link CallLimits} the endpoints use. */
+    public static final String DEADLINES = "relayCallLimits";
 
     private final CamelContext context;
     private final ProducerTemplate template;
     private final String endpointUri;
     private volatile Endpoint endpoint;
-    private final CallDeadlines deadlines;
+    private final CallLimits deadlines;
     private final long timeoutMs;
     private final RateLimiter limiter;
 
     /** The vendor's client, with its timeout, pool size and rate limit (relay.vendors.&lt;v&gt;.*). */
-    public VendorHttp(CamelContext context, ProducerTemplate template, CallDeadlines deadlines,
+    public VendorHttp(CamelContext context, ProducerTemplate template, CallLimits deadlines,
                       VendorSettings settings) {
         this.context = context;
         this.template = template;
@@ -109,7 +109,7 @@ public final class VendorHttp implements Service {
             limiter.acquire();
         }
         Endpoint target = endpoint();
-        CallDeadlines.Call call = deadlines.begin(timeoutMs);
+        CallLimits.Call call = deadlines.begin(timeoutMs);
         Exchange answer;
         try {
             answer = template.request(target, exchange -> {
@@ -130,10 +130,17 @@ public final class VendorHttp implements Service {
             if (call.expired()) {
                 throw new SocketTimeoutException("no complete answer within " + timeoutMs + " ms");
             }
+            IOException io = null;
             for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof IOException io) {
-                    throw io;
+                if (cause instanceof CallLimits.AnswerTooLarge tooLarge) {
+                    throw tooLarge;
                 }
+                if (io == null && cause instanceof IOException found) {
+                    io = found;
+                }
+            }
+            if (io != null) {
+                throw io;
             }
             throw new IOException(failure.toString(), failure);
         }
@@ -188,6 +195,10 @@ public final class VendorHttp implements Service {
 
     /** The outcome of a call that failed below HTTP: always worth another attempt. */
     public static Outcome ioFailure(String vendor, IOException e, long timeoutMs) {
+        if (e instanceof CallLimits.AnswerTooLarge) {
+            return Outcome.retry(vendor + " answered with more than " + CallLimits.MAX_ANSWER_BYTES
+                    + " bytes, which is not read (is the base-url right?)", null, null, null, null);
+        }
         if (e instanceof InterruptedIOException) {
             return Outcome.retry(vendor + " did not answer within " + timeoutMs + " ms", null, null, null, null);
         }

@@ -3,21 +3,33 @@ package com.customerrelay.delivery;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One deadline per vendor call, covering connecting, sending and reading the whole answer. camel-http's timeouts
+ * The limits of one vendor call: a deadline covering connecting, sending and reading the whole answer, and a cap
+ * on the size of the answer read ({@value #MAX_ANSWER_BYTES} bytes), so a vendor can neither hold a delivery past
+ * its lease nor fill the heap. camel-http's timeouts
  * (Apache HttpClient's connect and response timeouts) are per step and per read, so a vendor that trickles its
  * answer a byte at a time would hold a delivery far past timeout-ms, and past its lease. Here every vendor client
  * gets an exec interceptor that, when the call starts, schedules its cancellation at the deadline; Apache
  * HttpClient then closes the connection and the read fails. The caller ends the call when it has the answer.
  * Automatic retries of Apache HttpClient are off too: the relay's own retry policy decides what is tried again.
  */
-public final class CallDeadlines implements HttpClientConfigurer {
+public final class CallLimits implements HttpClientConfigurer {
+
+    /** The most of an answer that is read; a longer one fails the call as {@link AnswerTooLarge}. */
+    public static final int MAX_ANSWER_BYTES = 1024 * 1024;
 
     /** The call the current thread is making. */
     private static final ThreadLocal<Call> CURRENT = new ThreadLocal<>();
@@ -81,7 +93,67 @@ public final class CallDeadlines implements HttpClientConfigurer {
                     }
                 }
             }
-            return chain.proceed(request, scope);
+            ClassicHttpResponse response = chain.proceed(request, scope);
+            if (response.getEntity() != null) {
+                response.setEntity(new CappedEntity(response.getEntity()));
+            }
+            return response;
         });
+    }
+
+    /** An answer longer than {@link #MAX_ANSWER_BYTES}: not read any further. */
+    public static final class AnswerTooLarge extends IOException {
+        AnswerTooLarge() {
+            super("the answer is longer than " + MAX_ANSWER_BYTES + " bytes; the rest was not read");
+        }
+    }
+
+    /** An answer body that fails once more than {@link #MAX_ANSWER_BYTES} of it have been read. */
+    private static final class CappedEntity extends HttpEntityWrapper {
+
+        CappedEntity(HttpEntity entity) {
+            super(entity);
+        }
+
+        @Override
+        public InputStream getContent() throws IOException {
+            if (getContentLength() > MAX_ANSWER_BYTES) {
+                throw new AnswerTooLarge();
+            }
+            InputStream in = super.getContent();
+            return in == null ? null : new FilterInputStream(in) {
+                private long read;
+
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    count(b < 0 ? 0 : 1);
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    count(Math.max(n, 0));
+                    return n;
+                }
+
+                private void count(int n) throws IOException {
+                    read += n;
+                    if (read > MAX_ANSWER_BYTES) {
+                        throw new AnswerTooLarge();
+                    }
+                }
+            };
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            try (InputStream in = getContent()) {
+                if (in != null) {
+                    in.transferTo(out);
+                }
+            }
+        }
     }
 }

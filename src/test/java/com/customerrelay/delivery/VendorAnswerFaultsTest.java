@@ -1,0 +1,82 @@
+package com.customerrelay.delivery;
+
+import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.Requests;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Answers a vendor should not give — 5 MB of body, a connection dropped mid-answer, a 500 that is not JSON — end as
+ * a classified attempt with a clear message (here dead-lettered after one attempt), never as an unhandled error or
+ * a stuck delivery, and the huge body is not read into memory.
+ */
+class VendorAnswerFaultsTest {
+
+    @TempDir
+    Path dir;
+    WireMockServer vendor;
+    RelayHarness relay;
+
+    @AfterEach
+    void tearDown() {
+        if (relay != null) {
+            relay.close();
+        }
+        vendor.stop();
+    }
+
+    @Test
+    void hugeDroppedAndNonJsonAnswersAreClassifiedWithAClearMessage() {
+        vendor = new WireMockServer(options().dynamicPort());
+        vendor.start();
+        vendor.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
+        vendor.stubFor(post(urlEqualTo("/api/customer-contact-update"))
+                .withRequestBody(matchingJsonPath("$.E_MAIL", com.github.tomakehurst.wiremock.client.WireMock
+                        .equalTo("huge@x.y")))
+                .willReturn(okJson("{\"pad\":\"" + "x".repeat(5 * 1024 * 1024) + "\"}")));
+        vendor.stubFor(post(urlEqualTo("/api/customer-contact-update"))
+                .withRequestBody(matchingJsonPath("$.E_MAIL", com.github.tomakehurst.wiremock.client.WireMock
+                        .equalTo("dropped@x.y")))
+                .willReturn(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
+        vendor.stubFor(post(urlEqualTo("/api/customer-contact-update"))
+                .withRequestBody(matchingJsonPath("$.E_MAIL", com.github.tomakehurst.wiremock.client.WireMock
+                        .equalTo("html@x.y")))
+                .willReturn(aResponse().withStatus(500).withBody("<html><body>Gateway exploded</body></html>")));
+        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl() + "/api")
+                .set("relay.vendors.expandable.max-attempts", "1").start();
+        relay.drop("faults.ndjson", Requests.emailChange("huge", "JHERNANDEZ", "huge@x.y") + "\n"
+                + Requests.emailChange("dropped", "MSMITH", "dropped@x.y") + "\n"
+                + Requests.emailChange("html", "PCHEN", "html@x.y") + "\n");
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == 3);
+
+        Map<String, JsonNode> byId = relay.deadLetters().stream()
+                .collect(Collectors.toMap(l -> l.path("requestId").asText(), l -> l));
+        assertThat(byId.values()).allSatisfy(l -> assertThat(l.path("reason").asText()).isEqualTo("exhausted"));
+        assertThat(byId.get("huge").at("/error/message").asText())
+                .isEqualTo("Expandable answered with more than 1048576 bytes, which is not read (is the base-url "
+                        + "right?)");
+        assertThat(byId.get("dropped").at("/error/message").asText()).startsWith("cannot reach Expandable: ");
+        assertThat(byId.get("html").at("/error/message").asText())
+                .isEqualTo("Expandable answered 500: <html><body>Gateway exploded</body></html>");
+        assertThat(byId.get("html").at("/error/httpStatus").asInt()).isEqualTo(500);
+        assertThat(relay.store().unfinished()).isZero();
+    }
+}
