@@ -11,9 +11,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,11 +33,22 @@ public final class CallLimits implements HttpClientConfigurer {
     /** The call the current thread is making. */
     private static final ThreadLocal<Call> CURRENT = new ThreadLocal<>();
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "relay-call-deadlines");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledThreadPoolExecutor timer = timer();
+
+    /**
+     * One daemon thread for all deadlines. A call that ends in time cancels its deadline, and the cancelled task
+     * must leave the queue at once: kept until its time (the default), every finished call of the last timeout-ms
+     * would stay in memory with its request and answer.
+     */
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "relay-call-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
 
     /** One call under a deadline. */
     public static final class Call {
@@ -54,6 +64,11 @@ public final class CallLimits implements HttpClientConfigurer {
         public boolean expired() {
             return expired;
         }
+    }
+
+    /** Deadlines still scheduled: one per call in progress, none once every call has ended. */
+    public int pendingDeadlines() {
+        return timer.getQueue().size();
     }
 
     /** Starts a call on this thread: everything it sends and reads must be done within {@code timeoutMs}. */

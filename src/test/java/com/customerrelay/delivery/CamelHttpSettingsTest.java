@@ -141,6 +141,8 @@ class CamelHttpSettingsTest {
             assertThat(request.getHeader("Content-Length")).isNotEqualTo("1");
         }
         assertThat(relay.deadLetters()).as("nothing dead-lettered").isEmpty();
+        assertThat(relay.bean(VendorHttp.DEADLINES, CallLimits.class).pendingDeadlines())
+                .as("the deadlines of finished calls are not kept").isZero();
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {
