@@ -58,9 +58,12 @@ class FileIntakeBenchmark {
         System.out.println();
         System.out.println("File intake benchmark (relay in-process, WireMock Expandable stub on loopback, "
                 + "concurrency 8, embedded H2 store)");
-        System.out.println(String.format("%10s %12s %14s %12s %18s", "lines", "seconds", "requests/s",
-                "intake s", "peak live heap MB"));
+        System.out.println(String.format("%10s %12s %14s %12s %18s %12s %16s %14s", "lines", "seconds", "requests/s",
+                "intake s", "peak live heap MB", "CPU ms/req", "plain req/s", "plain CPU ms/req"));
         rows.forEach(System.out::println);
+        System.out.println("CPU: process CPU time of the test JVM (relay and WireMock stub) / requests; plain: a JDK "
+                + "HttpClient on 8 threads posting the same Expandable payloads to the same stub; ratio = requests/s "
+                + "of the relay / plain.");
         System.out.println();
     }
 
@@ -85,6 +88,7 @@ class FileIntakeBenchmark {
                     }
                 }
             }, "heap-sampler");
+            long cpu = PlainClient.processCpuNanos();
             long start = System.nanoTime();
             sampler.start();
             Files.move(file, relay.inbox().resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
@@ -92,12 +96,17 @@ class FileIntakeBenchmark {
             double intakeSeconds = (System.nanoTime() - start) / 1e9;
             relay.awaitSettled(Duration.ofMinutes(20));
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuMs = (PlainClient.processCpuNanos() - cpu) / 1e6;
             sampling.set(false);
             sampler.interrupt();
             sampler.join();
             assertThat(relay.store().count("DELIVERED", "expandable")).isEqualTo(lines);
-            return String.format("%10d %12.1f %14.0f %12.1f %18.1f", lines, seconds, lines / seconds,
-                    intakeSeconds, peak.get() / 1024.0 / 1024.0);
+            PlainClient.Figures plain = PlainClient.run(stub.baseUrl() + "/api/customer-contact-update", 8, lines,
+                    i -> "{\"CUSTOMER_ID\":\"BULK\",\"CUST_CONTACT\":\"C" + i + "\",\"E_MAIL\":\"c" + i
+                            + "@bulk.example\",\"TITLE\":\"Buyer\",\"AUTH_TOKEN\":\"bench\"}");
+            return String.format("%10d %12.1f %14.0f %12.1f %18.1f %12.2f %16.0f %14.2f   (%.2fx)", lines, seconds,
+                    lines / seconds, intakeSeconds, peak.get() / 1024.0 / 1024.0, cpuMs / lines,
+                    plain.requestsPerSecond(), plain.cpuMsPerRequest(), lines / seconds / plain.requestsPerSecond());
         }
     }
 

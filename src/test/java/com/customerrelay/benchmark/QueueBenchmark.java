@@ -8,10 +8,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,10 +15,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 
@@ -113,31 +105,9 @@ class QueueBenchmark {
 
     /** The same Expandable payloads, sent straight to the stub by a plain JDK HttpClient on {@code threads} threads. */
     private static double plainClient(String baseUrl, int threads) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long start = System.nanoTime();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            futures.add(pool.submit(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < BURST) {
-                    String body = Json.write(Json.object().put("CUSTOMER_ID", "BULK").put("CUST_CONTACT", "C" + i)
-                            .put("TITLE", "t" + i).put("SOFCT_USER_1", "plain-" + i).put("AUTH_TOKEN", "stub-token"));
-                    client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/customer-contact-update"))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : futures) {
-            f.get();
-        }
-        double rate = BURST / ((System.nanoTime() - start) / 1e9);
-        pool.shutdown();
-        return rate;
+        return PlainClient.run(baseUrl + "/customer-contact-update", threads, BURST, i -> Json.write(Json.object()
+                .put("CUSTOMER_ID", "BULK").put("CUST_CONTACT", "C" + i).put("TITLE", "t" + i)
+                .put("SOFCT_USER_1", "plain-" + i).put("AUTH_TOKEN", "stub-token"))).requestsPerSecond();
     }
 
     private static String request(String marker, int contact) {
