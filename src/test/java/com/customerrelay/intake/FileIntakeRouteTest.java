@@ -1,0 +1,89 @@
+package com.customerrelay.intake;
+
+import com.customerrelay.RelayMain;
+import com.customerrelay.connector.expandable.ExpandableSandbox;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The file intake and Expandable delivery routes on Camel's own test kit: camel-test-main-junit5 boots the real
+ * main (the YAML routes of routes/, config/application.properties, the beans RelayConfiguration wires) and
+ * NotifyBuilder waits for the routes' exchanges instead of polling folders. The shipped example file goes in; the
+ * sandbox holds the changes field by field and the bad line is a dead letter.
+ */
+class FileIntakeRouteTest extends CamelMainTestSupport {
+
+    /** Made before the test kit asks for the properties (from its constructor, before this class's fields). */
+    private static final Path DIR = folder();
+
+    private static Path folder() {
+        try {
+            return Files.createDirectories(Path.of("target", "test-kit", UUID.randomUUID().toString()))
+                    .toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    protected Class<?> getMainClass() {
+        return RelayMain.class;
+    }
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "file:" + RelayMain.DEFAULT_CONFIG;
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties properties = new Properties();
+        properties.setProperty("relay.data.dir", DIR.resolve("data").toString());
+        properties.setProperty("relay.inbox.dir", DIR.resolve("inbox").toString());
+        properties.setProperty("relay.dead-letter.dir", DIR.resolve("dead-letter").toString());
+        properties.setProperty("relay.inbox.poll-ms", "100");
+        properties.setProperty("relay.inbox.read-lock-min-age-ms", "300");
+        properties.setProperty("relay.broker.embedded-url", "");
+        return properties;
+    }
+
+    @Test
+    void theExampleFileIsReadDeliveredFieldByFieldAndItsBadLineDeadLettered() throws Exception {
+        NotifyBuilder fileRead = new NotifyBuilder(context).fromRoute("file-intake").whenCompleted(1).create();
+        NotifyBuilder delivered = new NotifyBuilder(context).fromRoute("deliver-expandable").whenCompleted(2)
+                .create();
+        Path inbox = Files.createDirectories(DIR.resolve("inbox"));
+        Files.copy(Path.of("examples/contacts.ndjson"), DIR.resolve("contacts.ndjson"));
+        Files.move(DIR.resolve("contacts.ndjson"), inbox.resolve("contacts.ndjson"), StandardCopyOption.ATOMIC_MOVE);
+
+        assertThat(fileRead.matches(20, TimeUnit.SECONDS)).as("the file was read through").isTrue();
+        assertThat(inbox.resolve(".done/contacts.ndjson")).exists();
+        assertThat(delivered.matches(20, TimeUnit.SECONDS)).as("both valid lines were delivered").isTrue();
+
+        ExpandableSandbox sandbox = context.getRegistry().lookupByNameAndType("expandableSandbox",
+                ExpandableSandbox.class);
+        ObjectNode smith = sandbox.contact("ABCCORP", "MSMITH");
+        assertThat(smith.path("TITLE").asText()).isEqualTo("Head of Purchasing");
+        assertThat(smith.path("E_MAIL").asText()).isEqualTo("msmith@abccorp.com");
+        ObjectNode chen = sandbox.contact("XYZLTD", "PCHEN");
+        assertThat(chen.path("CELL_PHONE_NO").asText()).isEqualTo("+44 20 7946 0000");
+        assertThat(chen.path("NOTES").asText()).as("null clears the field").isEmpty();
+        try (var letters = Files.list(DIR.resolve("dead-letter"))) {
+            assertThat(letters.map(p -> p.getFileName().toString()).toList()).singleElement()
+                    .satisfies(name -> assertThat(name).contains("example-contact-0004"));
+        }
+    }
+}
