@@ -73,8 +73,8 @@ public interface VendorProfile {
     static void allowOnly(JsonNode keys, String path, Set<String> allowed, List<String> errors) {
         keys.fieldNames().forEachRemaining(name -> {
             if (!allowed.contains(name)) {
-                errors.add(path + "." + SafeText.name(name) + " is not a key of this target (expected " + String.join(", ",
-                        allowed.stream().sorted().toList()) + ")");
+                errors.add(path + "." + SafeText.name(name) + " is not a key of this target (expected "
+                        + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         });
     }

@@ -83,7 +83,8 @@ public final class DeadLetterWriter {
         if (letter.request() != null) {
             record.set("request", Secrets.maskJson(letter.request()));
         } else {
-            record.set("request", TextNode.valueOf(Secrets.maskRaw(letter.rawRequest() == null ? "" : letter.rawRequest())));
+            String raw = letter.rawRequest() == null ? "" : letter.rawRequest();
+            record.set("request", TextNode.valueOf(Secrets.maskRaw(raw)));
         }
         String text = Json.writePretty(record);
         String name = fileName(letter);

@@ -8,13 +8,10 @@ import java.util.Arrays;
 
 /**
  * Reads UTF-8 lines from a stream without ever holding more than {@code maxBytes} of one line: a longer line is
- * read through to its end but only its first {@value #HEAD_BYTES} bytes are kept, so a single line of 400 MB costs
+ * read through to its end but only its first {@value RequestFileReader#OVERSIZED_HEAD_BYTES} bytes are kept, so a single line of 400 MB costs
  * no more memory than a short one.
  */
 final class BoundedLines implements Closeable {
-
-    /** How much of an oversized line is kept, for its dead letter. */
-    static final int HEAD_BYTES = 300;
 
     /** One line: its text, or — when it was over the limit — its start and its full size. */
     record Line(int number, String text, String head, long bytes) {
@@ -71,7 +68,7 @@ final class BoundedLines implements Closeable {
             if (!over && kept + n > maxBytes) {
                 over = true;
             }
-            int room = over ? Math.max(0, HEAD_BYTES - kept) : n;
+            int room = over ? Math.max(0, RequestFileReader.OVERSIZED_HEAD_BYTES - kept) : n;
             int take = Math.min(n, room);
             if (take > 0) {
                 ensure(kept + take);
@@ -86,8 +83,8 @@ final class BoundedLines implements Closeable {
         }
         number++;
         if (over) {
-            return new Line(number, null, new String(line, 0, Math.min(kept, HEAD_BYTES), StandardCharsets.UTF_8),
-                    total);
+            int head = Math.min(kept, RequestFileReader.OVERSIZED_HEAD_BYTES);
+            return new Line(number, null, new String(line, 0, head, StandardCharsets.UTF_8), total);
         }
         int length = kept > 0 && line[kept - 1] == '\r' ? kept - 1 : kept;
         return new Line(number, new String(line, 0, length, StandardCharsets.UTF_8), null, total);

@@ -30,6 +30,8 @@ import java.util.NoSuchElementException;
 public final class RequestFileReader {
 
     static final int BATCH = 200;
+    /** How much of an oversized request is kept for its dead letter, in bytes. */
+    public static final int OVERSIZED_HEAD_BYTES = 300;
 
     private final int maxRequestBytes;
 
@@ -270,7 +272,7 @@ public final class RequestFileReader {
         private String head(long offset) throws IOException {
             try (RandomAccessFile in = new RandomAccessFile(file, "r")) {
                 in.seek(offset);
-                byte[] bytes = new byte[BoundedLines.HEAD_BYTES];
+                byte[] bytes = new byte[OVERSIZED_HEAD_BYTES];
                 int n = Math.max(in.read(bytes), 0);
                 return new String(bytes, 0, n, StandardCharsets.UTF_8);
             }

@@ -55,13 +55,17 @@ public final class RequestIntake {
         List<DeliveryStore.NewDelivery> deliveries = new ArrayList<>();
         List<IntakeItem> origins = new ArrayList<>();
         for (IntakeItem item : items) {
+            int before = deliveries.size();
             try {
                 prepare(item, deliveries, origins);
             } catch (RuntimeException e) {
-                // a rule the validator did not foresee: this request alone is refused
+                // a rule the validator did not foresee: this request alone is refused, none of its targets kept
+                deliveries.subList(before, deliveries.size()).clear();
+                origins.subList(before, origins.size()).clear();
                 LOG.error("Request from {} could not be taken in: {}", SafeText.value(nameOf(item)),
                         SafeText.value(e.toString()));
-                invalid(item, null, null, "the request could not be taken in: " + e.getClass().getSimpleName()
+                invalid(item, idOf(item), null, null, "the request could not be taken in: "
+                        + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + SafeText.value(e.getMessage())));
             }
         }
@@ -83,8 +87,8 @@ public final class RequestIntake {
                     LOG.info("Request {} to {} was already accepted; this copy from {} is ignored",
                             SafeText.value(delivery.requestId()), delivery.vendor(), SafeText.value(nameOf(item)));
                 }
-                case REFUSED -> invalid(item, delivery.vendor(), delivery.kind(), "the state store cannot hold this "
-                        + "request (a value it refuses, such as a NUL character)");
+                case REFUSED -> invalid(item, delivery.requestId(), delivery.vendor(), delivery.kind(),
+                        "the state store cannot hold this request (a value it refuses, such as a NUL character)");
             }
         }
     }
@@ -92,13 +96,13 @@ public final class RequestIntake {
     /** Validates one item: invalid targets become dead letters, deliverable ones are added to {@code deliveries}. */
     private void prepare(IntakeItem item, List<DeliveryStore.NewDelivery> deliveries, List<IntakeItem> origins) {
         if (item.json() == null) {
-            invalid(item, null, null, item.parseError());
+            invalid(item, idOf(item), null, null, item.parseError());
             return;
         }
         RequestValidator.Result result = validator.validate(item.json());
         String kind = item.json().path("kind").isTextual() ? item.json().path("kind").asText() : null;
         if (result.vendors().isEmpty()) {
-            invalid(item, null, kind, result.message(null));
+            invalid(item, result.id(), null, kind, result.message(null));
             return;
         }
         UpdateRequest request = result.request();
@@ -107,7 +111,7 @@ public final class RequestIntake {
         Set<String> present = request == null ? Set.of() : request.leaves().keySet();
         for (String vendor : result.vendors()) {
             if (!result.deliverable(vendor)) {
-                invalid(item, vendor, kind, result.message(vendor));
+                invalid(item, result.id(), vendor, kind, result.message(vendor));
                 continue;
             }
             VendorProfile profile = validator.profile(vendor);
@@ -122,12 +126,16 @@ public final class RequestIntake {
     }
 
     /** Writes one {@code invalid} dead letter for {@code item} (and {@code vendor}, null for the whole request). */
-    private void invalid(IntakeItem item, String vendor, String kind, String message) {
+    private void invalid(IntakeItem item, String id, String vendor, String kind, String message) {
         tally(item).incrementAndGet(INVALID);
-        String id = item.json() == null ? RequestValidator.deriveId(String.valueOf(item.rawText()))
-                : RequestValidator.idOf(item.json());
         deadLetters.write(new DeadLetterWriter.Letter(id, vendor, kind, "invalid", message, null, null, null, 0, null,
                 null, item.source(), item.json(), item.json() == null ? item.rawText() : null));
+    }
+
+    /** The request's id as the validator would give it: its own, or one derived from its content or raw text. */
+    private static String idOf(IntakeItem item) {
+        return item.json() == null ? RequestValidator.deriveId(String.valueOf(item.rawText()))
+                : RequestValidator.idOf(item.json());
     }
 
     private AtomicLongArray tally(IntakeItem item) {

@@ -23,8 +23,6 @@ import java.util.List;
  */
 public final class QueueMessageReader {
 
-    private static final int HEAD = 300;
-
     private final String queue;
     private final int maxRequestBytes;
 
@@ -108,7 +106,8 @@ public final class QueueMessageReader {
     }
 
     private static String head(byte[] bytes, int start) {
-        return new String(bytes, start, Math.min(HEAD, bytes.length - start), StandardCharsets.UTF_8);
+        int length = Math.min(RequestFileReader.OVERSIZED_HEAD_BYTES, bytes.length - start);
+        return new String(bytes, start, length, StandardCharsets.UTF_8);
     }
 
     private ObjectNode source(String messageId, Integer index) {
