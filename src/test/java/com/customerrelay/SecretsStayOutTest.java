@@ -1,6 +1,7 @@
 package com.customerrelay;
 
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.TestLog;
 import com.customerrelay.support.Requests;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -31,7 +31,6 @@ class SecretsStayOutTest {
     private static final String PASSWORD = "CANARY-PW-5d1e9a";
     private static final String TOKEN_1 = "CANARY-TOKEN-77ab01";
     private static final String TOKEN_2 = "CANARY-TOKEN-88cd02";
-    private static final Path LOG = Path.of("target", "test-logs", "relay.log");
 
     @TempDir
     Path dir;
@@ -66,7 +65,7 @@ class SecretsStayOutTest {
                         .equalTo(TOKEN_2)))
                 .willReturn(aResponse().withStatus(500).withBody("{\"MESSAGE\":\"Session " + TOKEN_2
                         + " for user relay/" + PASSWORD + " is locked\",\"MESSAGE_CODE\":\"E9\"}")));
-        long logBefore = Files.exists(LOG) ? Files.size(LOG) : 0;
+        long logBefore = TestLog.mark();
 
         relay = new RelayHarness(dir)
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
@@ -83,7 +82,7 @@ class SecretsStayOutTest {
         String letter = relay.deadLetterTexts().get(0);
         assertThat(letter).contains("is locked").contains("***");
         assertThat(letter).doesNotContain(PASSWORD, TOKEN_1, TOKEN_2);
-        String log = Files.readString(LOG).substring((int) logBefore);
+        String log = TestLog.since(logBefore);
         assertThat(log).contains("sec-1").contains("is locked");
         assertThat(log).doesNotContain(PASSWORD, TOKEN_1, TOKEN_2);
     }
@@ -108,7 +107,7 @@ class SecretsStayOutTest {
                 "/sol/customers/10045/contacts/3")).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"error\":\"bad key " + solKey + "\"}")));
-        long logBefore = Files.exists(LOG) ? Files.size(LOG) : 0;
+        long logBefore = TestLog.mark();
 
         relay = new RelayHarness(dir)
                 .set("relay.vendors.rpm.base-url", expandable.baseUrl() + "/rpm")
@@ -131,7 +130,7 @@ class SecretsStayOutTest {
         String letters = String.join("\n", relay.deadLetterTexts());
         assertThat(letters).contains("Valid key required", "busy for", "bad key");
         assertThat(letters).doesNotContain(rpmKey, shSecret, shToken, shRefresh, solKey);
-        String log = Files.readString(LOG).substring((int) logBefore);
+        String log = TestLog.since(logBefore);
         assertThat(log).contains("sec-s").contains("busy for");
         assertThat(log).doesNotContain(rpmKey, shSecret, shToken, shRefresh, solKey);
     }

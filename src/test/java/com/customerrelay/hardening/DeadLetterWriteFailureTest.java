@@ -1,6 +1,8 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.TestLog;
+import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,6 @@ import static org.awaitility.Awaitility.await;
 class DeadLetterWriteFailureTest {
 
     private static final String CANARY = "CANARY-DL-PW-4e5f";
-    private static final Path LOG = Path.of("target", "test-logs", "relay.log");
 
     @TempDir
     Path dir;
@@ -40,19 +41,19 @@ class DeadLetterWriteFailureTest {
     void aDeadLetterThatCannotBeWrittenIsReportedAndTheOtherRequestsGoOn() throws Exception {
         Path blocked = dir.resolve("blocked");
         Files.writeString(blocked, "not a folder");
-        long logBefore = Files.exists(LOG) ? Files.size(LOG) : 0;
+        long logBefore = TestLog.mark();
         relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .set("relay.dead-letter.dir", blocked.resolve("dead-letter").toString()).start();
 
-        relay.drop("mixed.ndjson", OversizedRequestTest.good("dl-before") + "\n"
+        relay.drop("mixed.ndjson", Requests.marked("dl-before") + "\n"
                 + "{\"id\":\"dl-bad\",\"kind\":\"lead\",\"targets\":{\"expandable\":{\"customerId\":\"A\",\"contactId\":"
                 + "\"B\"}},\"vendorFields\":{\"expandable\":{\"password\":\"" + CANARY + "\"}}}\n"
-                + OversizedRequestTest.good("dl-after") + "\n");
+                + Requests.marked("dl-after") + "\n");
         relay.awaitDone("mixed.ndjson");
         await().atMost(Duration.ofSeconds(20)).until(() -> vendor.distinct() == 2);
         relay.stop();
 
-        String log = Files.readString(LOG).substring((int) logBefore);
+        String log = TestLog.since(logBefore);
         assertThat(log).contains("DEAD LETTER NOT WRITTEN").contains("dl-bad")
                 .contains("kind must be one of contact, customer");
         assertThat(log).doesNotContain(CANARY);

@@ -1,8 +1,9 @@
 package com.customerrelay.hardening;
 
-import com.customerrelay.support.RelayProcess;
-import com.customerrelay.support.VendorStub;
 import com.customerrelay.core.Json;
+import com.customerrelay.support.RelayProcess;
+import com.customerrelay.support.Requests;
+import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,13 +54,14 @@ class HugeLineTest {
         vendor = new VendorStub("SOFCT_USER_1");
         Path huge = dir.resolve("huge.ndjson");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(huge), 1 << 20)) {
-            out.write("{\"id\":\"huge\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"BULK\",\"contactId\":\"H\"}},\"data\":{\"notes\":\"".getBytes(StandardCharsets.UTF_8));
+            out.write(("{\"id\":\"huge\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"BULK\","
+                    + "\"contactId\":\"H\"}},\"data\":{\"notes\":\"").getBytes(StandardCharsets.UTF_8));
             byte[] chunk = new byte[1 << 20];
             Arrays.fill(chunk, (byte) 'n');
             for (long written = 0; written < HUGE_BYTES; written += chunk.length) {
                 out.write(chunk);
             }
-            out.write(("\"}}\n" + OversizedRequestTest.good("after-huge") + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(("\"}}\n" + Requests.marked("after-huge") + "\n").getBytes(StandardCharsets.UTF_8));
         }
         relay = RelayProcess.start(dir, List.of("-Xmx256m"), Map.of(
                 "relay.broker.embedded-url", "",
@@ -68,7 +70,7 @@ class HugeLineTest {
         Files.createDirectories(inbox);
         Files.move(huge, inbox.resolve("huge.ndjson"), StandardCopyOption.ATOMIC_MOVE);
         await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(inbox.resolve(".done/huge.ndjson")));
-        Files.writeString(dir.resolve("next.part"), OversizedRequestTest.good("next-file") + "\n");
+        Files.writeString(dir.resolve("next.part"), Requests.marked("next-file") + "\n");
         Files.move(dir.resolve("next.part"), inbox.resolve("next.ndjson"), StandardCopyOption.ATOMIC_MOVE);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> vendor.perMarker().containsKey("after-huge")

@@ -2,6 +2,7 @@ package com.customerrelay.hardening;
 
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -37,11 +38,6 @@ class OversizedRequestTest {
         vendor.close();
     }
 
-    static String good(String marker) {
-        return "{\"id\":\"" + marker + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"BULK\","
-                + "\"contactId\":\"" + marker + "\"}},\"data\":{\"title\":\"t\"},\"vendorFields\":{\"expandable\":"
-                + "{\"SOFCT_USER_1\":\"" + marker + "\"}}}";
-    }
 
     /** A request of about {@code bytes} bytes, mostly a long note. */
     static String big(String marker, int bytes) {
@@ -58,8 +54,10 @@ class OversizedRequestTest {
     @Test
     void anOversizedLineOrArrayElementIsRefusedWithItsStartAndTheRestIsDelivered() {
         start().start();
-        relay.drop("big.ndjson", good("l1") + "\n" + big("too-big-line", 50_000) + "\n" + good("l3") + "\n");
-        relay.drop("big.json", "[\n" + good("a1") + ",\n" + big("too-big-element", 50_000) + ",\n" + good("a3")
+        relay.drop("big.ndjson", Requests.marked("l1") + "\n" + big("too-big-line", 50_000) + "\n"
+                + Requests.marked("l3") + "\n");
+        relay.drop("big.json", "[\n" + Requests.marked("a1") + ",\n" + big("too-big-element", 50_000) + ",\n"
+                + Requests.marked("a3")
                 + "\n]");
         relay.awaitDone("big.ndjson");
         relay.awaitDone("big.json");
@@ -89,8 +87,9 @@ class OversizedRequestTest {
         String broker = relay.brokerOnFreePort();
         relay.start();
         try (QueueProducer producer = new QueueProducer(broker, "relay.updates")) {
-            producer.send("[" + good("q1") + "," + big("too-big-in-message", 20_000) + "," + good("q3") + "]",
-                    big("too-big-message", 20_000), good("q5"));
+            producer.send("[" + Requests.marked("q1") + "," + big("too-big-in-message", 20_000) + ","
+                            + Requests.marked("q3") + "]",
+                    big("too-big-message", 20_000), Requests.marked("q5"));
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> vendor.distinct() == 3 && relay.deadLetters().size() == 2);
         assertThat(vendor.perMarker()).containsOnlyKeys("q1", "q3", "q5");

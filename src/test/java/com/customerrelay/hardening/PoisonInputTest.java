@@ -2,6 +2,7 @@ package com.customerrelay.hardening;
 
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -70,18 +71,13 @@ class PoisonInputTest {
         vendor.close();
     }
 
-    private static String good(String marker) {
-        return "{\"id\":\"" + marker + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"BULK\","
-                + "\"contactId\":\"" + marker + "\"}},\"data\":{\"title\":\"t\"},\"vendorFields\":{\"expandable\":"
-                + "{\"SOFCT_USER_1\":\"" + marker + "\"}}}";
-    }
 
     @Test
     void aPoisonLineBecomesItsOwnDeadLetterAndTheFileGoesOn() throws Exception {
         relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl()).start();
         for (Poison poison : POISONS) {
-            relay.drop("poison-" + poison.name() + ".ndjson", good(poison.name() + "-before") + "\n" + poison.line()
-                    + "\n" + good(poison.name() + "-after") + "\n");
+            relay.drop("poison-" + poison.name() + ".ndjson", Requests.marked(poison.name() + "-before") + "\n"
+                    + poison.line() + "\n" + Requests.marked(poison.name() + "-after") + "\n");
         }
         for (Poison poison : POISONS) {
             relay.awaitDone("poison-" + poison.name() + ".ndjson");
@@ -112,9 +108,9 @@ class PoisonInputTest {
         relay.start();
         List<String> messages = new ArrayList<>();
         for (Poison poison : POISONS) {
-            messages.add(good(poison.name() + "-before"));
+            messages.add(Requests.marked(poison.name() + "-before"));
             messages.add(poison.line());
-            messages.add(good(poison.name() + "-after"));
+            messages.add(Requests.marked(poison.name() + "-after"));
         }
         try (QueueProducer producer = new QueueProducer(broker, "relay.updates")) {
             producer.send(messages);

@@ -1,6 +1,7 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.TestLog;
 import com.customerrelay.support.Requests;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -35,7 +35,6 @@ class SecretsAndLogsTest {
     private static final String NEW_TOKEN = "CANARY-NEW-TOKEN-3d4c";
     private static final String RAW_PASSWORD = "CANARY-RAW-PW-5b6a";
     private static final String URL_KEY = "CANARY-URL-KEY-7988";
-    private static final Path LOG = Path.of("target", "test-logs", "relay.log");
 
     @TempDir
     Path dir;
@@ -69,7 +68,7 @@ class SecretsAndLogsTest {
         // RPM: the key travels in the base-url's query, and the vendor echoes the URL it was called on
         vendors.stubFor(post(urlPathEqualTo("/rpm")).willReturn(okJson("{\"Result\":{\"Error\":\"Valid key required "
                 + "for /rpm?apikey=" + URL_KEY + "\"}}")));
-        long logBefore = Files.exists(LOG) ? Files.size(LOG) : 0;
+        long logBefore = TestLog.mark();
 
         relay = new RelayHarness(dir)
                 .set("relay.vendors.expandable.base-url", vendors.baseUrl() + "/exp")
@@ -87,7 +86,7 @@ class SecretsAndLogsTest {
         String letters = String.join("\n", relay.deadLetterTexts());
         assertThat(letters).contains("was replaced by", "Valid key required", "oops");
         assertThat(letters).doesNotContain(OLD_TOKEN, NEW_TOKEN, RAW_PASSWORD, URL_KEY);
-        String log = Files.readString(LOG).substring((int) logBefore);
+        String log = TestLog.since(logBefore);
         assertThat(log).contains("sec-token", "sec-url", "apikey=***");
         assertThat(log).doesNotContain(OLD_TOKEN, NEW_TOKEN, RAW_PASSWORD, URL_KEY);
         assertThat(Arrays.stream(log.split("\n"))).as("no log line begins with text from outside")

@@ -2,6 +2,7 @@ package com.customerrelay.hardening;
 
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.Requests;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,7 @@ class SlowVendorTest {
                     .start());
         }
 
-        relays.get(0).drop("slow.ndjson", OversizedRequestTest.good("slow-1") + "\n");
+        relays.get(0).drop("slow.ndjson", Requests.marked("slow-1") + "\n");
         await().atMost(Duration.ofSeconds(60)).until(() -> relays.get(0).store().count("DELIVERED", "expandable") == 1);
         // wait for every call the vendor still has open to end before judging them
         await().atMost(Duration.ofSeconds(60)).until(() -> {

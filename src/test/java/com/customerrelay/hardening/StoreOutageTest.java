@@ -4,6 +4,7 @@ import com.customerrelay.support.Ports;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.Requests;
 import com.customerrelay.support.TcpProxy;
 import com.customerrelay.support.VendorStub;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
@@ -117,7 +118,7 @@ class StoreOutageTest {
         for (int i = 0; i < count; i++) {
             String marker = prefix + "-" + i;
             markers.add(marker);
-            bodies.add(OversizedRequestTest.good(marker));
+            bodies.add(Requests.marked(marker));
         }
         return bodies;
     }

@@ -2,12 +2,12 @@ package com.customerrelay.queue;
 
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.QueueProducer;
+import com.customerrelay.support.RelayProcess;
 import com.customerrelay.support.VendorStub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,26 +36,22 @@ class CrashRecoveryTest {
     @TempDir
     Path dir;
     VendorStub vendor;
-    Process relay;
     int port;
-    int starts;
+    final List<RelayProcess> runs = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
-        if (relay != null && relay.isAlive()) {
-            relay.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        if (!runs.isEmpty()) {
+            runs.get(runs.size() - 1).close();
         }
         if (vendor != null) {
             vendor.close();
         }
         // the relay's logs outlive the temporary folder, for a look after a failure
-        for (int run = 1; run <= starts; run++) {
-            Path file = dir.resolve("relay-" + run + ".log");
-            if (Files.exists(file)) {
-                Files.createDirectories(Path.of("target"));
-                Files.copy(file, Path.of("target", "crash-test-relay-" + run + ".log"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
+        Files.createDirectories(Path.of("target"));
+        for (int run = 0; run < runs.size(); run++) {
+            Files.copy(runs.get(run).logFile(), Path.of("target", "crash-test-relay-" + (run + 1) + ".log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -108,7 +104,7 @@ class CrashRecoveryTest {
                 d -> assertThat(d).doesNotExist(), d -> assertThat(d).isEmptyDirectory());
         int repeats = vendor.total() - REQUESTS;
         System.out.printf("Crash test: %d requests, %d starts, 2 kills; %d HTTP calls repeated after a kill "
-                + "(at most 2 x concurrency in flight per kill)%n", REQUESTS, starts, repeats);
+                + "(at most 2 x concurrency in flight per kill)%n", REQUESTS, runs.size(), repeats);
         assertThat(repeats).as("only calls in flight at a kill are repeated").isLessThanOrEqualTo(2 * 2 * 8);
     }
 
@@ -131,43 +127,23 @@ class CrashRecoveryTest {
     }
 
     private Path log() {
-        return dir.resolve("relay-" + starts + ".log");
+        return runs.get(runs.size() - 1).logFile();
     }
 
     private void start() throws IOException {
-        starts++;
-        Path log = log();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"),
-                "-Dlog4j2.configurationFile=" + new File("src/main/resources/log4j2.properties").getAbsolutePath(),
-                "-Drelay.data.dir=" + dir.resolve("data"),
-                "-Drelay.inbox.dir=" + dir.resolve("inbox"),
-                "-Drelay.dead-letter.dir=" + dir.resolve("dead-letter"),
-                "-Drelay.broker.embedded-url=tcp://localhost:" + port,
-                "-Drelay.dispatch.poll-ms=50",
-                "-Drelay.stats.log-interval-ms=500",
-                "-Drelay.vendors.expandable.base-url=" + vendor.baseUrl(),
-                "-Drelay.vendors.expandable.concurrency=8",
-                "-Drelay.vendors.expandable.initial-delay-ms=100",
-                "-Dcamel.main.shutdown-timeout=10",
-                "com.customerrelay.RelayMain"));
-        relay = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            assertThat(relay.isAlive()).as("relay process alive, see " + log).isTrue();
-            return Files.readString(log).contains("(customer-relay) started");
-        });
+        runs.add(RelayProcess.start(dir, List.of("-Xmx256m"), Map.of(
+                "relay.broker.embedded-url", "tcp://localhost:" + port,
+                "relay.stats.log-interval-ms", "500",
+                "relay.vendors.expandable.base-url", vendor.baseUrl(),
+                "relay.vendors.expandable.concurrency", "8",
+                "relay.vendors.expandable.initial-delay-ms", "100")));
     }
 
     private void kill() throws InterruptedException {
-        relay.destroyForcibly();
-        assertThat(relay.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(relay.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+        assertThat(runs.get(runs.size() - 1).kill()).as("killed by SIGKILL").isEqualTo(137);
     }
 
     private void stopGracefully() throws InterruptedException {
-        relay.destroy();
-        assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        runs.get(runs.size() - 1).stopGracefully();
     }
 }

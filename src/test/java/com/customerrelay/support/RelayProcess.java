@@ -51,6 +51,18 @@ public final class RelayProcess implements AutoCloseable {
         return relay;
     }
 
+    /** The file the relay's output goes to. */
+    public Path logFile() {
+        return log;
+    }
+
+    /** Kills the relay with SIGKILL, as a crash would; returns its exit status. */
+    public int kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return process.exitValue();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }

@@ -11,6 +11,16 @@ public final class Requests {
                 + customerId + "\",\"contactId\":\"" + contactId + "\"}},\"data\":" + dataJson + "}";
     }
 
+    /**
+     * An Expandable contact update whose record and {@code SOFCT_USER_1} both carry {@code marker}, so a stub can
+     * count it (VendorStub("SOFCT_USER_1")).
+     */
+    public static String marked(String marker) {
+        return "{\"id\":\"" + marker + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"BULK\","
+                + "\"contactId\":\"" + marker + "\"}},\"data\":{\"title\":\"t\"},\"vendorFields\":{\"expandable\":"
+                + "{\"SOFCT_USER_1\":\"" + marker + "\"}}}";
+    }
+
     public static String emailChange(String id, String contactId, String email) {
         return expandableContact(id, "ABCCORP", contactId, "{\"email\":\"" + email + "\"}");
     }
