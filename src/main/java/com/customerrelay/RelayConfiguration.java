@@ -12,8 +12,8 @@ import com.customerrelay.delivery.DeadLetterWriter;
 import com.customerrelay.delivery.DeliveryRunner;
 import com.customerrelay.delivery.DeliveryStore;
 import com.customerrelay.delivery.Dispatcher;
-import com.customerrelay.delivery.VendorClient;
-import com.customerrelay.delivery.VendorHttp;
+import com.customerrelay.delivery.CallPacing;
+import com.customerrelay.delivery.VendorUrls;
 import com.customerrelay.intake.FailedFileNotes;
 import com.customerrelay.intake.RequestFileReader;
 import com.customerrelay.intake.RequestIntake;
@@ -51,14 +51,16 @@ public final class RelayConfiguration implements CamelConfiguration {
         DeadLetterWriter deadLetters = new DeadLetterWriter(settings.deadLetterDir());
 
         Map<String, VendorSettings> vendors = new LinkedHashMap<>();
-        Map<String, VendorClient> clients = new LinkedHashMap<>();
         for (VendorProfile profile : profiles) {
             vendors.put(profile.name(), settings.vendor(profile.name()));
         }
 
-        CallLimits deadlines = new CallLimits();
-        context.getRegistry().bind(VendorHttp.DEADLINES, deadlines);
-        ProducerTemplate calls = context.createProducerTemplate();
+        // one HTTP component for every vendor call, whatever the base-url's scheme: camel.component.http.* is then
+        // the one place an operator sets a proxy, TLS trust (with camel.ssl.*) or pool settings
+        context.addComponent("https", context.getComponent("http"));
+        Map<String, Integer> callsPerAttempt = new LinkedHashMap<>();
+        Map<String, String> displayNames = new LinkedHashMap<>();
+        ProducerTemplate logins = context.createProducerTemplate();
         for (Connector connector : Connectors.ALL) {
             String name = connector.profile().name();
             VendorSettings vendor = vendors.get(name);
@@ -73,17 +75,21 @@ public final class RelayConfiguration implements CamelConfiguration {
             } else {
                 LOG.info("Vendor {}: delivering to {}", name, Secrets.maskUrl(vendor.baseUrl()));
             }
-            VendorHttp http = new VendorHttp(context, calls, deadlines, vendor);
-            context.addService(http);
-            clients.put(name, connector.client(vendor, http));
+            callsPerAttempt.put(name, connector.callsPerAttempt());
+            displayNames.put(name, connector.displayName());
+            context.getRegistry().bind(name + "CallLimits", new CallLimits(vendor.timeoutMs()));
+            context.getRegistry().bind(name + "Pacing", new CallPacing(vendor.rateLimit()));
+            connector.beans(vendor, logins).forEach(context.getRegistry()::bind);
         }
+        // {{vendor-url:<name>}} in the delivery routes: the vendor's base-url, or its sandbox's
+        context.getPropertiesComponent().addPropertiesFunction(new VendorUrls(vendors));
 
         context.getRegistry().bind("jmsConnectionFactory", connectionFactory(context, settings));
         String queue = settings.string("relay.queue.name", "relay.updates");
         context.getRegistry().bind("queueMessageReader", new QueueMessageReader(queue, maxRequestBytes(settings)));
 
-        DeliveryRunner runner = new DeliveryRunner(store, deadLetters, clients, vendors);
-        Dispatcher dispatcher = new Dispatcher(store, vendors, clients, context.createProducerTemplate(),
+        DeliveryRunner runner = new DeliveryRunner(store, deadLetters, vendors, displayNames);
+        Dispatcher dispatcher = new Dispatcher(store, vendors, callsPerAttempt, context.createProducerTemplate(),
                 context.getExecutorServiceManager().newSingleThreadExecutor(store, "relay-dispatcher"));
         runner.setDispatcher(dispatcher);
 

@@ -9,6 +9,7 @@ import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.ScheduledFuture;
@@ -18,22 +19,27 @@ import java.util.concurrent.TimeUnit;
 /**
  * The limits of one vendor call: a deadline covering connecting, sending and reading the whole answer, and a cap
  * on the size of the answer read ({@value #MAX_ANSWER_BYTES} bytes), so a vendor can neither hold a delivery past
- * its lease nor fill the heap. camel-http's timeouts
- * (Apache HttpClient's connect and response timeouts) are per step and per read, so a vendor that trickles its
- * answer a byte at a time would hold a delivery far past timeout-ms, and past its lease. Here every vendor client
- * gets an exec interceptor that, when the call starts, schedules its cancellation at the deadline; Apache
- * HttpClient then closes the connection and the read fails. The caller ends the call when it has the answer.
- * Automatic retries of Apache HttpClient are off too: the relay's own retry policy decides what is tried again.
+ * its lease nor fill the heap. camel-http's timeouts (Apache HttpClient's connect and response timeouts) are per
+ * step and per read, so a vendor that trickles its answer a byte at a time would hold a delivery far past
+ * timeout-ms, and past its lease. Each vendor's endpoint gets its own instance as {@code httpClientConfigurer}: an
+ * exec interceptor that, when a call starts, schedules its cancellation at the deadline (Apache HttpClient then
+ * closes the connection and the read fails with {@link CallTimedOut}); the deadline is dropped once the answer has
+ * been read to its end or closed. Automatic retries of Apache HttpClient are off too: the relay's own retry policy
+ * decides what is tried again.
  */
 public final class CallLimits implements HttpClientConfigurer {
 
     /** The most of an answer that is read; a longer one fails the call as {@link AnswerTooLarge}. */
     public static final int MAX_ANSWER_BYTES = 1024 * 1024;
 
-    /** The call the current thread is making. */
-    private static final ThreadLocal<Call> CURRENT = new ThreadLocal<>();
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
 
-    private final ScheduledThreadPoolExecutor timer = timer();
+    private final long timeoutMs;
+
+    /** Limits for calls that must be over within {@code timeoutMs} (relay.vendors.&lt;v&gt;.timeout-ms). */
+    public CallLimits(long timeoutMs) {
+        this.timeoutMs = timeoutMs;
+    }
 
     /**
      * One daemon thread for all deadlines. A call that ends in time cancels its deadline, and the cancelled task
@@ -50,70 +56,68 @@ public final class CallLimits implements HttpClientConfigurer {
         return timer;
     }
 
-    /** One call under a deadline. */
-    public static final class Call {
-        private final long deadlineNanos;
+    /** Deadlines still scheduled, of all vendors: one per call in progress, none once every call has ended. */
+    public static int pendingDeadlines() {
+        return TIMER.getQueue().size();
+    }
+
+    /** One call under its deadline. */
+    private final class Call {
         private volatile boolean expired;
-        private ScheduledFuture<?> abort;
+        private final ScheduledFuture<?> abort;
 
-        private Call(long timeoutMs) {
-            this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Call(Runnable cancel) {
+            this.abort = TIMER.schedule(() -> {
+                expired = true;
+                cancel.run();
+            }, timeoutMs, TimeUnit.MILLISECONDS);
         }
 
-        /** True when the call was cut off at its deadline. */
-        public boolean expired() {
-            return expired;
+        void end() {
+            abort.cancel(false);
         }
-    }
 
-    /** Deadlines still scheduled: one per call in progress, none once every call has ended. */
-    public int pendingDeadlines() {
-        return timer.getQueue().size();
-    }
-
-    /** Starts a call on this thread: everything it sends and reads must be done within {@code timeoutMs}. */
-    public Call begin(long timeoutMs) {
-        Call call = new Call(timeoutMs);
-        CURRENT.set(call);
-        return call;
-    }
-
-    /** Ends the call: its answer is read, or it failed. */
-    public void end(Call call) {
-        CURRENT.remove();
-        synchronized (call) {
-            if (call.abort != null) {
-                call.abort.cancel(false);
-            }
+        /** The failure to report: a timeout when the deadline cut the call off. */
+        IOException failure(IOException e) {
+            return expired && !(e instanceof AnswerTooLarge) ? new CallTimedOut(timeoutMs) : e;
         }
     }
 
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
         builder.disableAutomaticRetries();
-        builder.addExecInterceptorFirst("relay-call-deadline", (request, scope, chain) -> {
-            Call call = CURRENT.get();
-            if (call != null) {
-                synchronized (call) {
-                    if (call.abort == null) {
-                        long remaining = Math.max(0, call.deadlineNanos - System.nanoTime());
-                        call.abort = timer.schedule(() -> {
-                            call.expired = true;
-                            if (scope.originalRequest instanceof Cancellable cancellable) {
-                                cancellable.cancel();
-                            } else {
-                                scope.execRuntime.discardEndpoint();
-                            }
-                        }, remaining, TimeUnit.NANOSECONDS);
-                    }
+        builder.addExecInterceptorFirst("relay-call-limits", (request, scope, chain) -> {
+            Call call = new Call(() -> {
+                if (scope.originalRequest instanceof Cancellable cancellable) {
+                    cancellable.cancel();
+                } else {
+                    scope.execRuntime.discardEndpoint();
                 }
+            });
+            ClassicHttpResponse response;
+            try {
+                response = chain.proceed(request, scope);
+            } catch (IOException e) {
+                call.end();
+                throw call.failure(e);
+            } catch (RuntimeException | org.apache.hc.core5.http.HttpException e) {
+                call.end();
+                throw e;
             }
-            ClassicHttpResponse response = chain.proceed(request, scope);
-            if (response.getEntity() != null) {
-                response.setEntity(new CappedEntity(response.getEntity()));
+            if (response.getEntity() == null) {
+                call.end();
+            } else {
+                response.setEntity(new LimitedEntity(response.getEntity(), call));
             }
             return response;
         });
+    }
+
+    /** The deadline cut the call off: no complete answer within timeout-ms. */
+    public static final class CallTimedOut extends InterruptedIOException {
+        CallTimedOut(long timeoutMs) {
+            super("no complete answer within " + timeoutMs + " ms");
+        }
     }
 
     /** An answer longer than {@link #MAX_ANSWER_BYTES}: not read any further. */
@@ -123,43 +127,87 @@ public final class CallLimits implements HttpClientConfigurer {
         }
     }
 
-    /** An answer body that fails once more than {@link #MAX_ANSWER_BYTES} of it have been read. */
-    private static final class CappedEntity extends HttpEntityWrapper {
+    /**
+     * An answer body that fails once more than {@link #MAX_ANSWER_BYTES} of it have been read, and ends its call's
+     * deadline when read to its end or closed.
+     */
+    private static final class LimitedEntity extends HttpEntityWrapper {
 
-        CappedEntity(HttpEntity entity) {
+        private final Call call;
+
+        LimitedEntity(HttpEntity entity, Call call) {
             super(entity);
+            this.call = call;
         }
 
         @Override
         public InputStream getContent() throws IOException {
             if (getContentLength() > MAX_ANSWER_BYTES) {
+                call.end();
                 throw new AnswerTooLarge();
             }
-            InputStream in = super.getContent();
-            return in == null ? null : new FilterInputStream(in) {
+            InputStream in;
+            try {
+                in = super.getContent();
+            } catch (IOException e) {
+                call.end();
+                throw call.failure(e);
+            }
+            if (in == null) {
+                call.end();
+                return null;
+            }
+            return new FilterInputStream(in) {
                 private long read;
 
                 @Override
                 public int read() throws IOException {
-                    int b = super.read();
-                    count(b < 0 ? 0 : 1);
-                    return b;
+                    try {
+                        int b = super.read();
+                        count(b < 0 ? -1 : 1);
+                        return b;
+                    } catch (IOException e) {
+                        call.end();
+                        throw call.failure(e);
+                    }
                 }
 
                 @Override
                 public int read(byte[] buffer, int offset, int length) throws IOException {
-                    int n = super.read(buffer, offset, length);
-                    count(Math.max(n, 0));
-                    return n;
+                    try {
+                        int n = super.read(buffer, offset, length);
+                        count(n);
+                        return n;
+                    } catch (IOException e) {
+                        call.end();
+                        throw call.failure(e);
+                    }
                 }
 
+                /** Counts what was read; -1 is the end of the answer, which ends the call. */
                 private void count(int n) throws IOException {
+                    if (n < 0) {
+                        call.end();
+                        return;
+                    }
                     read += n;
                     if (read > MAX_ANSWER_BYTES) {
                         throw new AnswerTooLarge();
                     }
                 }
+
+                @Override
+                public void close() throws IOException {
+                    call.end();
+                    super.close();
+                }
             };
+        }
+
+        @Override
+        public void close() throws IOException {
+            call.end();
+            super.close();
         }
 
         @Override

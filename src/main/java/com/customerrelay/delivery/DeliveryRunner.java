@@ -3,66 +3,141 @@ package com.customerrelay.delivery;
 import com.customerrelay.core.Json;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
+import com.customerrelay.core.UpdateRequest;
 import com.customerrelay.core.VendorSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs one attempt of a claimed delivery with the vendor's client and records what came of it: delivered,
- * waiting for a later attempt (never sleeping here), or written as a dead letter.
+ * The durable ends of a vendor's delivery route ({@code routes/delivery-<vendor>.camel.yaml}): {@link #take} takes
+ * a claimed delivery in (or finishes a stale one as skipped), {@link #record} records what the attempt came to —
+ * delivered, due again later (never sleeping here), or written as a dead letter — and {@link #failed} turns a
+ * failed step (the vendor unreachable or too slow, a login refused, an unexpected error) into that outcome.
  */
 public final class DeliveryRunner {
+
+    /** Exchange property holding the claimed {@link Delivery} while its route runs. */
+    public static final String DELIVERY = "relayDelivery";
+    /** Exchange property holding the delivery's {@link com.customerrelay.core.UpdateRequest}. */
+    public static final String REQUEST = "relayRequest";
+    /** Exchange property: true when the delivery is to be sent, false when it was finished as stale. */
+    public static final String DUE = "relayDue";
+    private static final String FINISHED = "relayFinished";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryRunner.class);
 
     private final DeliveryStore store;
     private final DeadLetterWriter deadLetters;
-    private final Map<String, VendorClient> clients;
     private final Map<String, VendorSettings> settings;
+    private final Map<String, String> displayNames;
     private Dispatcher dispatcher;
     private final Map<String, AtomicLong> recent = new ConcurrentHashMap<>();
     private final AtomicLong deliveredTotal = new AtomicLong();
 
-    public DeliveryRunner(DeliveryStore store, DeadLetterWriter deadLetters, Map<String, VendorClient> clients,
-                          Map<String, VendorSettings> settings) {
+    public DeliveryRunner(DeliveryStore store, DeadLetterWriter deadLetters, Map<String, VendorSettings> settings,
+                          Map<String, String> displayNames) {
         this.store = store;
         this.deadLetters = deadLetters;
-        this.clients = clients;
         this.settings = settings;
+        this.displayNames = displayNames;
     }
 
     public void setDispatcher(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
     }
 
-    public void deliver(Delivery delivery) {
+    /**
+     * Takes the claimed delivery in the body: keeps it in {@link #DELIVERY}, its request in {@link #REQUEST} and
+     * in the body, and sets {@link #DUE} to whether it is to be sent. A stale one is finished here as skipped.
+     */
+    public void take(Exchange exchange) throws InvalidPayloadException {
+        Delivery delivery = exchange.getMessage().getMandatoryBody(Delivery.class);
+        exchange.setProperty(DELIVERY, delivery);
+        exchange.setProperty(DUE, Boolean.FALSE);
+        if (stale(delivery)) {
+            finish(exchange);
+            return;
+        }
+        UpdateRequest request = delivery.request();
+        exchange.setProperty(REQUEST, request);
+        exchange.getMessage().setBody(request);
+        exchange.setProperty(DUE, Boolean.TRUE);
+    }
+
+    /** Records the attempt's {@link Outcome}, the body left by the vendor's answer processor. */
+    public void record(Exchange exchange) throws InvalidPayloadException {
+        Delivery delivery = exchange.getProperty(DELIVERY, Delivery.class);
         try {
-            if (stale(delivery)) {
-                return;
-            }
-            Outcome outcome;
-            try {
-                VendorClient client = clients.get(delivery.vendor());
-                outcome = client == null
-                        ? Outcome.rejected("no client is configured for vendor " + delivery.vendor(),
-                        null, null, null)
-                        : client.deliver(delivery);
-            } catch (RuntimeException e) {
-                outcome = Outcome.retry("unexpected error in the " + delivery.vendor() + " client: "
-                        + e.getClass().getSimpleName() + ": " + Secrets.mask(e.getMessage()), null, null, null, null);
-                LOG.error("Delivery {} of request {} to {} failed unexpectedly: {}", delivery.id(),
-                        SafeText.value(delivery.requestId()), delivery.vendor(),
-                        SafeText.value(Secrets.mask(String.valueOf(e.getMessage()))));
-            }
-            record(delivery, outcome);
+            record(delivery, exchange.getMessage().getMandatoryBody(Outcome.class));
         } finally {
+            finish(exchange);
+        }
+    }
+
+    /**
+     * Records the outcome of an attempt a step of which failed ({@code CamelExceptionCaught}): a known outcome
+     * (e.g. a refused login), a call the deadline cut off or that could not reach the vendor (tried again), or an
+     * unexpected error (tried again, and logged).
+     */
+    public void failed(Exchange exchange) throws InvalidPayloadException {
+        Delivery delivery = exchange.getProperty(DELIVERY, Delivery.class);
+        if (delivery == null || exchange.getProperty(FINISHED) != null) {
+            return;
+        }
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        exchange.getMessage().setBody(outcomeOf(failure, delivery));
+        record(exchange);
+    }
+
+    private Outcome outcomeOf(Throwable failure, Delivery delivery) {
+        String vendor = displayNames.getOrDefault(delivery.vendor(), delivery.vendor());
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OutcomeException known) {
+                return known.outcome();
+            }
+            if (cause instanceof CallLimits.AnswerTooLarge) {
+                return Outcome.retry(vendor + " answered with more than " + CallLimits.MAX_ANSWER_BYTES
+                        + " bytes, which is not read (is the base-url right?)", null, null, null, null);
+            }
+            if (cause instanceof CallLimits.CallTimedOut || cause instanceof SocketTimeoutException) {
+                return Outcome.retry(vendor + " did not answer within " + settings.get(delivery.vendor()).timeoutMs()
+                        + " ms", null, null, null, null);
+            }
+            if (cause instanceof IOException io) {
+                return Outcome.retry("cannot reach " + vendor + ": " + io.getClass().getSimpleName()
+                        + (io.getMessage() == null ? "" : ": " + Secrets.mask(io.getMessage())), null, null, null, null);
+            }
+            if (cause instanceof InterruptedException) {
+                return Outcome.retry("interrupted while calling " + vendor, null, null, null, null);
+            }
+        }
+        Throwable root = failure;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String what = root == null ? "unknown" : root.getClass().getSimpleName() + ": "
+                + Secrets.mask(String.valueOf(root.getMessage()));
+        LOG.error("Delivery {} of request {} to {} failed unexpectedly: {}", delivery.id(),
+                SafeText.value(delivery.requestId()), delivery.vendor(), SafeText.value(what));
+        return Outcome.retry("unexpected error delivering to " + vendor + ": " + what, null, null, null, null);
+    }
+
+    /** Hands the delivery's place back to the dispatcher, once. */
+    private void finish(Exchange exchange) {
+        Delivery delivery = exchange.getProperty(DELIVERY, Delivery.class);
+        if (delivery != null && exchange.getProperty(FINISHED) == null) {
+            exchange.setProperty(FINISHED, Boolean.TRUE);
             if (dispatcher != null) {
                 dispatcher.finished(delivery.vendor());
             }

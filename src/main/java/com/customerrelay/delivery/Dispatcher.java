@@ -33,12 +33,12 @@ public final class Dispatcher {
     private final AtomicBoolean running = new AtomicBoolean();
     private boolean failing;
 
-    public Dispatcher(DeliveryStore store, Map<String, VendorSettings> vendors, Map<String, VendorClient> clients,
+    /** {@code callsPerAttempt}: the most HTTP calls one attempt makes, per vendor (for the lease). */
+    public Dispatcher(DeliveryStore store, Map<String, VendorSettings> vendors, Map<String, Integer> callsPerAttempt,
                       ProducerTemplate producer, ExecutorService executor) {
         this.store = store;
         this.vendors = vendors;
-        vendors.forEach((name, vendor) -> leases.put(name,
-                leaseMs(vendor, clients.containsKey(name) ? clients.get(name).callsPerAttempt() : 1)));
+        vendors.forEach((name, vendor) -> leases.put(name, leaseMs(vendor, callsPerAttempt.getOrDefault(name, 1))));
         this.producer = producer;
         this.executor = executor;
         vendors.keySet().forEach(v -> claimed.put(v, new AtomicInteger()));

@@ -141,7 +141,7 @@ class CamelHttpSettingsTest {
             assertThat(request.getHeader("Content-Length")).isNotEqualTo("1");
         }
         assertThat(relay.deadLetters()).as("nothing dead-lettered").isEmpty();
-        assertThat(relay.bean(VendorHttp.DEADLINES, CallLimits.class).pendingDeadlines())
+        assertThat(CallLimits.pendingDeadlines())
                 .as("the deadlines of finished calls are not kept").isZero();
     }
 

@@ -36,23 +36,23 @@ class RetryPolicyTest {
 
     @Test
     void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
-        assertThat(VendorHttp.parseRetryAfter("7")).isEqualTo(7000L);
+        assertThat(VendorAnswer.parseRetryAfter("7")).isEqualTo(7000L);
         String inTenSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)
                 .plusSeconds(10));
-        assertThat(VendorHttp.parseRetryAfter(inTenSeconds)).isBetween(8000L, 10_000L);
-        assertThat(VendorHttp.parseRetryAfter("soon")).isNull();
+        assertThat(VendorAnswer.parseRetryAfter(inTenSeconds)).isBetween(8000L, 10_000L);
+        assertThat(VendorAnswer.parseRetryAfter("soon")).isNull();
     }
 
     @Test
     void transientStatusesAreTheDocumentedOnes() {
-        assertThat(VendorHttp.isTransient(408)).isTrue();
-        assertThat(VendorHttp.isTransient(425)).isTrue();
-        assertThat(VendorHttp.isTransient(429)).isTrue();
-        assertThat(VendorHttp.isTransient(500)).isTrue();
-        assertThat(VendorHttp.isTransient(503)).isTrue();
-        assertThat(VendorHttp.isTransient(400)).isFalse();
-        assertThat(VendorHttp.isTransient(404)).isFalse();
-        assertThat(VendorHttp.isTransient(409)).isFalse();
-        assertThat(VendorHttp.isTransient(422)).isFalse();
+        assertThat(VendorAnswer.isTransient(408)).isTrue();
+        assertThat(VendorAnswer.isTransient(425)).isTrue();
+        assertThat(VendorAnswer.isTransient(429)).isTrue();
+        assertThat(VendorAnswer.isTransient(500)).isTrue();
+        assertThat(VendorAnswer.isTransient(503)).isTrue();
+        assertThat(VendorAnswer.isTransient(400)).isFalse();
+        assertThat(VendorAnswer.isTransient(404)).isFalse();
+        assertThat(VendorAnswer.isTransient(409)).isFalse();
+        assertThat(VendorAnswer.isTransient(422)).isFalse();
     }
 }

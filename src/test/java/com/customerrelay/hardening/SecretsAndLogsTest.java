@@ -66,8 +66,8 @@ class SecretsAndLogsTest {
                 .willReturn(aResponse().withStatus(400).withBody("{\"MESSAGE\":\"token " + OLD_TOKEN
                         + " was replaced by " + NEW_TOKEN + "\",\"MESSAGE_CODE\":\"E7\"}")));
         // RPM: the key travels in the base-url's query, and the vendor echoes the URL it was called on
-        vendors.stubFor(post(urlPathEqualTo("/rpm")).willReturn(okJson("{\"Result\":{\"Error\":\"Valid key required "
-                + "for /rpm?apikey=" + URL_KEY + "\"}}")));
+        vendors.stubFor(post(urlPathEqualTo("/rpm/Customer")).willReturn(okJson("{\"Result\":{\"Error\":\"Valid key "
+                + "required for /rpm/Customer?apikey=" + URL_KEY + "\"}}")));
         long logBefore = TestLog.mark();
 
         relay = new RelayHarness(dir)

@@ -1,20 +1,14 @@
 package com.customerrelay.intake;
 
-import com.customerrelay.RelayMain;
 import com.customerrelay.connector.expandable.ExpandableSandbox;
+import com.customerrelay.support.RelayTestKit;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.builder.NotifyBuilder;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,40 +20,13 @@ import static org.awaitility.Awaitility.await;
  * NotifyBuilder waits for the routes' exchanges instead of polling folders. The shipped example file goes in; the
  * sandbox holds the changes field by field and the bad line is a dead letter.
  */
-class FileIntakeRouteTest extends CamelMainTestSupport {
+class FileIntakeRouteTest extends RelayTestKit {
 
-    /** Made before the test kit asks for the properties (from its constructor, before this class's fields). */
-    private static final Path DIR = folder();
-
-    private static Path folder() {
-        try {
-            return Files.createDirectories(Path.of("target", "test-kit", UUID.randomUUID().toString()))
-                    .toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    private static final Path DIR = newFolder();
 
     @Override
-    protected Class<?> getMainClass() {
-        return RelayMain.class;
-    }
-
-    @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "file:" + RelayMain.DEFAULT_CONFIG;
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties properties = new Properties();
-        properties.setProperty("relay.data.dir", DIR.resolve("data").toString());
-        properties.setProperty("relay.inbox.dir", DIR.resolve("inbox").toString());
-        properties.setProperty("relay.dead-letter.dir", DIR.resolve("dead-letter").toString());
-        properties.setProperty("relay.inbox.poll-ms", "100");
-        properties.setProperty("relay.inbox.read-lock-min-age-ms", "300");
-        properties.setProperty("relay.broker.embedded-url", "");
-        return properties;
+    protected Path dir() {
+        return DIR;
     }
 
     @Test
@@ -67,9 +34,7 @@ class FileIntakeRouteTest extends CamelMainTestSupport {
         NotifyBuilder fileRead = new NotifyBuilder(context).fromRoute("file-intake").whenCompleted(1).create();
         NotifyBuilder delivered = new NotifyBuilder(context).fromRoute("deliver-expandable").whenCompleted(2)
                 .create();
-        Path inbox = Files.createDirectories(DIR.resolve("inbox"));
-        Files.copy(Path.of("examples/contacts.ndjson"), DIR.resolve("contacts.ndjson"));
-        Files.move(DIR.resolve("contacts.ndjson"), inbox.resolve("contacts.ndjson"), StandardCopyOption.ATOMIC_MOVE);
+        Path inbox = drop(Path.of("examples/contacts.ndjson")).getParent();
 
         assertThat(fileRead.matches(20, TimeUnit.SECONDS)).as("the file was read through").isTrue();
         // the file consumer moves the file once the exchange has completed: a moment after NotifyBuilder sees it

@@ -4,11 +4,12 @@ import com.customerrelay.connector.Connector;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
-import com.customerrelay.delivery.VendorClient;
-import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.sandbox.SandboxServer;
+import org.apache.camel.ProducerTemplate;
 
-/** The Expandable connector: profile, client and sandbox. */
+import java.util.Map;
+
+/** The Expandable connector: profile, the beans of routes/delivery-expandable.camel.yaml, and the sandbox. */
 public final class ExpandableConnector implements Connector {
 
     private final ExpandableProfile profile = new ExpandableProfile();
@@ -19,8 +20,21 @@ public final class ExpandableConnector implements Connector {
     }
 
     @Override
-    public VendorClient client(VendorSettings settings, VendorHttp http) {
-        return new ExpandableClient(settings, http);
+    public String displayName() {
+        return "Expandable";
+    }
+
+    /** auth-token-get and the update, both again after a 401. */
+    @Override
+    public int callsPerAttempt() {
+        return 4;
+    }
+
+    @Override
+    public Map<String, Object> beans(VendorSettings settings, ProducerTemplate template) {
+        return Map.of("expandableMapper", new ExpandableMapper(),
+                "expandableTokens", new ExpandableTokens(settings, template),
+                "expandableAnswers", new ExpandableAnswers());
     }
 
     @Override

@@ -3,38 +3,69 @@ package com.customerrelay.connector.expandable;
 import com.customerrelay.core.Json;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorSettings;
-import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.delivery.Outcome;
 import com.customerrelay.delivery.OutcomeException;
+import com.customerrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.util.Map;
+/**
+ * The credential step of Expandable's delivery route: the session token from auth-token-get (the route
+ * {@code expandable-login}), cached and shared by all deliveries, put into the update body as AUTH_TOKEN, and
+ * renewed once when Expandable answers 401.
+ */
+public final class ExpandableTokens {
 
-/** Expandable's session token from auth-token-get, cached and shared by all deliveries, refreshed on demand. */
-final class ExpandableTokens {
-
+    /** Exchange property: the update body without its token, as the mapper made it. */
+    public static final String PAYLOAD = "expandablePayload";
+    private static final String SENT_TOKEN = "expandableSentToken";
     private static final Logger LOG = LoggerFactory.getLogger(ExpandableTokens.class);
 
-    private final VendorHttp http;
-    private final String url;
+    private final ProducerTemplate template;
     private final String dataSource;
     private final String userName;
     private final String password;
     private String token;
 
-    ExpandableTokens(VendorHttp http, VendorSettings settings) {
-        this.http = http;
-        this.url = settings.baseUrl() + "/auth-token-get";
+    ExpandableTokens(VendorSettings settings, ProducerTemplate template) {
+        this.template = template;
         this.dataSource = settings.setting("data-source", "");
         this.userName = settings.setting("user-name", "");
         this.password = settings.secret("password");
     }
 
-    synchronized String current() throws IOException, InterruptedException, OutcomeException {
+    /** The body of auth-token-get. */
+    public ObjectNode credentials() {
+        ObjectNode body = Json.object();
+        body.put("DATA_SOURCE", dataSource);
+        body.put("USER_NAME", userName);
+        body.put("PASSWORD", password);
+        return body;
+    }
+
+    /** The update body with the current session token (logging in first if there is none). */
+    public ObjectNode attach(@ExchangeProperty(PAYLOAD) ObjectNode payload, Exchange exchange) throws Exception {
+        return withToken(payload, current(), exchange);
+    }
+
+    /** The update body with a new session token: the one just sent was refused. */
+    public ObjectNode renew(@ExchangeProperty(PAYLOAD) ObjectNode payload, Exchange exchange) throws Exception {
+        return withToken(payload, refresh(exchange.getProperty(SENT_TOKEN, String.class)), exchange);
+    }
+
+    private static ObjectNode withToken(ObjectNode payload, String token, Exchange exchange) {
+        exchange.setProperty(SENT_TOKEN, token);
+        ObjectNode body = payload.deepCopy();
+        body.put("AUTH_TOKEN", token);
+        return body;
+    }
+
+    private synchronized String current() throws Exception {
         if (token == null) {
             token = login();
         }
@@ -42,7 +73,7 @@ final class ExpandableTokens {
     }
 
     /** Replaces {@code stale} with a new token, unless another delivery has done so already. */
-    synchronized String refresh(String stale) throws IOException, InterruptedException, OutcomeException {
+    private synchronized String refresh(String stale) throws Exception {
         if (token == null || token.equals(stale)) {
             LOG.info("Expandable refused the session token; requesting a new one");
             token = login();
@@ -50,12 +81,12 @@ final class ExpandableTokens {
         return token;
     }
 
-    private String login() throws IOException, InterruptedException, OutcomeException {
-        ObjectNode body = Json.object();
-        body.put("DATA_SOURCE", dataSource);
-        body.put("USER_NAME", userName);
-        body.put("PASSWORD", password);
-        VendorHttp.Response response = http.send("POST", url, Map.of(), Json.write(body));
+    private String login() throws Exception {
+        Exchange call = template.request("direct:expandable-login", exchange -> { });
+        if (call.getException() != null) {
+            throw call.getException();
+        }
+        VendorAnswer response = VendorAnswer.of(call);
         String tokenValue = null;
         String message = null;
         try {
@@ -71,7 +102,7 @@ final class ExpandableTokens {
         }
         String detail = "Expandable login (auth-token-get) answered " + response.status()
                 + (message == null ? "" : ": " + Secrets.mask(message));
-        if (VendorHttp.isTransient(response.status())) {
+        if (response.isTransient()) {
             throw new OutcomeException(Outcome.retry(detail, response.status(), message, null, response.retryAfterMs()));
         }
         throw new OutcomeException(Outcome.rejected(detail + " — check relay.vendors.expandable.data-source, "

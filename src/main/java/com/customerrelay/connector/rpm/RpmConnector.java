@@ -4,11 +4,13 @@ import com.customerrelay.connector.Connector;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
-import com.customerrelay.delivery.VendorClient;
-import com.customerrelay.delivery.VendorHttp;
+import com.customerrelay.delivery.ApiKeyHeader;
 import com.customerrelay.sandbox.SandboxServer;
+import org.apache.camel.ProducerTemplate;
 
-/** The Rpm connector: profile, client and sandbox. */
+import java.util.Map;
+
+/** The RPM connector: profile, the beans of routes/delivery-rpm.camel.yaml, and the sandbox. */
 public final class RpmConnector implements Connector {
 
     private final RpmProfile profile = new RpmProfile();
@@ -19,8 +21,21 @@ public final class RpmConnector implements Connector {
     }
 
     @Override
-    public VendorClient client(VendorSettings settings, VendorHttp http) {
-        return new RpmClient(settings, http);
+    public String displayName() {
+        return "RPM";
+    }
+
+    /** Customer (read), then CustomerContactEdit (write). */
+    @Override
+    public int callsPerAttempt() {
+        return 2;
+    }
+
+    @Override
+    public Map<String, Object> beans(VendorSettings settings, ProducerTemplate template) {
+        return Map.of("rpmAnswers", new RpmAnswers(),
+                "rpmContactMerge", new RpmContactMerge(),
+                "rpmKey", new ApiKeyHeader(RpmAnswers.KEY_HEADER, settings.secret("api-key")));
     }
 
     @Override

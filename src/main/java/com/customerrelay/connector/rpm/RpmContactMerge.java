@@ -2,10 +2,14 @@ package com.customerrelay.connector.rpm;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.core.UpdateRequest;
+import com.customerrelay.delivery.DeliveryRunner;
 import com.customerrelay.delivery.Outcome;
+import com.customerrelay.delivery.OutcomeException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +19,7 @@ import java.util.Map;
  * is the contact as RPM holds it with the request's members laid over it. Phones are merged by type, keeping each
  * existing entry's PhoneNumberID; IsPrimary keeps a primary contact primary.
  */
-final class RpmContactMerge {
+public final class RpmContactMerge {
 
     /** Canonical phone member → RPM phone Type. */
     static final Map<String, Integer> PHONE_TYPES = new LinkedHashMap<>();
@@ -34,7 +38,19 @@ final class RpmContactMerge {
         FIELDS.put("email", "Email");
     }
 
-    private RpmContactMerge() {
+    /**
+     * The merge step of RPM's delivery route: the contact as RPM holds it (the body, from {@link RpmAnswers#contact})
+     * with the request laid over it, as CustomerContactEdit's body; a merged contact RPM would refuse ends the
+     * attempt as rejected.
+     */
+    public ObjectNode merge(@Body JsonNode entry, @ExchangeProperty(DeliveryRunner.REQUEST) UpdateRequest request)
+            throws OutcomeException {
+        long customerId = request.keys(RpmProfile.NAME).get("customerId").asLong();
+        Merged merged = merge(entry, request, customerId);
+        if (merged.refusal() != null) {
+            throw new OutcomeException(merged.refusal());
+        }
+        return merged.body();
     }
 
     /** The CustomerContactEdit body, or the reason it cannot be sent. */

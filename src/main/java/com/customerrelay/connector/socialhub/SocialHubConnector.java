@@ -4,11 +4,12 @@ import com.customerrelay.connector.Connector;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
-import com.customerrelay.delivery.VendorClient;
-import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.sandbox.SandboxServer;
+import org.apache.camel.ProducerTemplate;
 
-/** The SocialHub connector: profile, client and sandbox. */
+import java.util.Map;
+
+/** The SocialHub connector: profile, the beans of routes/delivery-socialhub.camel.yaml, and the sandbox. */
 public final class SocialHubConnector implements Connector {
 
     private final SocialHubProfile profile = new SocialHubProfile();
@@ -19,8 +20,21 @@ public final class SocialHubConnector implements Connector {
     }
 
     @Override
-    public VendorClient client(VendorSettings settings, VendorHttp http) {
-        return new SocialHubClient(settings, http);
+    public String displayName() {
+        return "SocialHub";
+    }
+
+    /** The token and the update, both again when the token is refused. */
+    @Override
+    public int callsPerAttempt() {
+        return 4;
+    }
+
+    @Override
+    public Map<String, Object> beans(VendorSettings settings, ProducerTemplate template) {
+        return Map.of("socialHubMapper", new SocialHubMapper(),
+                "socialHubTokens", new SocialHubTokens(settings, template),
+                "socialHubAnswers", new SocialHubAnswers());
     }
 
     @Override

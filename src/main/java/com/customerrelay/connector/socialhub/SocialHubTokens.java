@@ -3,66 +3,79 @@ package com.customerrelay.connector.socialhub;
 import com.customerrelay.core.Json;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorSettings;
-import com.customerrelay.delivery.VendorHttp;
+import com.customerrelay.delivery.VendorAnswer;
 import com.customerrelay.delivery.Outcome;
 import com.customerrelay.delivery.OutcomeException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.util.Map;
-
 /**
- * SocialHub's access token from {@code /v1/auth/token} (App ID and secret), cached and shared; renewed a minute
+ * The credential step of SocialHub's delivery route: the access token from {@code /v1/auth/token} (App ID and
+ * secret; the route {@code socialhub-login}), cached and shared, put in {@code Authorization}; renewed a minute
  * before the expiry SocialHub gives, when it gives one, and on demand when SocialHub says the token is invalid.
  */
-final class SocialHubTokens {
+public final class SocialHubTokens {
 
+    private static final String SENT_TOKEN = "socialHubSentToken";
     private static final Logger LOG = LoggerFactory.getLogger(SocialHubTokens.class);
     private static final long EARLY_MS = 60_000;
 
-    private final VendorHttp http;
-    private final String url;
+    private final ProducerTemplate template;
     private final String appId;
     private final String appSecret;
     private String token;
     private long expiresAt;
 
-    SocialHubTokens(VendorHttp http, VendorSettings settings) {
-        this.http = http;
-        this.url = settings.baseUrl() + "/v1/auth/token";
+    SocialHubTokens(VendorSettings settings, ProducerTemplate template) {
+        this.template = template;
         this.appId = settings.setting("app-id", "");
         this.appSecret = settings.secret("app-secret");
     }
 
-    synchronized String current() throws IOException, InterruptedException, OutcomeException {
+    /** The body of the token request. */
+    public ObjectNode credentials() {
+        return Json.object().put("appId", appId).put("appSecret", appSecret);
+    }
+
+    /** Sets {@code Authorization} to the current access token (requesting one first if there is none). */
+    public void attach(Exchange exchange) throws Exception {
+        String current = current();
+        exchange.setProperty(SENT_TOKEN, current);
+        exchange.getMessage().setHeader("Authorization", current);
+    }
+
+    /** The token just sent was refused: the next {@link #attach} gets a new one. */
+    public void renew(Exchange exchange) throws Exception {
+        refresh(exchange.getProperty(SENT_TOKEN, String.class));
+    }
+
+    private synchronized String current() throws Exception {
         if (token == null || System.currentTimeMillis() >= expiresAt) {
             login();
         }
         return token;
     }
 
-    synchronized String refresh(String stale) throws IOException, InterruptedException, OutcomeException {
+    private synchronized void refresh(String stale) throws Exception {
         if (token == null || token.equals(stale)) {
             LOG.info("SocialHub says the access token is invalid or expired; requesting a new one");
             login();
         }
-        return token;
     }
 
-    private void login() throws IOException, InterruptedException, OutcomeException {
+    private void login() throws Exception {
         String previous = token;
         token = null;
-        ObjectNode body = Json.object().put("appId", appId).put("appSecret", appSecret);
-        VendorHttp.Response response = http.send("POST", url, Map.of(), Json.write(body));
-        JsonNode answer;
-        try {
-            answer = Json.parse(response.body());
-        } catch (Exception notJson) {
-            answer = Json.object();
+        Exchange call = template.request("direct:socialhub-login", exchange -> { });
+        if (call.getException() != null) {
+            throw call.getException();
         }
+        VendorAnswer response = VendorAnswer.of(call);
+        JsonNode answer = SocialHubAnswers.parse(response);
         String code = answer.path("code").asText("");
         String accessToken = answer.path("data").path("accessToken").asText("");
         if (response.ok() && "200".equals(code) && !accessToken.isEmpty()) {
@@ -72,10 +85,10 @@ final class SocialHubTokens {
             expiresAt = expiry(answer.path("data"));
             return;
         }
-        String text = Secrets.mask(SocialHubClient.messageOf(answer));
+        String text = Secrets.mask(SocialHubAnswers.messageOf(answer));
         String detail = "SocialHub token request answered " + response.status()
                 + (code.isEmpty() ? "" : " with code " + code) + (text == null ? "" : ": " + text);
-        if (VendorHttp.isTransient(response.status()) || SocialHubClient.TRANSIENT_CODES.contains(code)) {
+        if (response.isTransient() || SocialHubAnswers.TRANSIENT_CODES.contains(code)) {
             throw new OutcomeException(Outcome.retry(detail, response.status(), text, code, response.retryAfterMs()));
         }
         throw new OutcomeException(Outcome.rejected(detail + " — check relay.vendors.socialhub.app-id and .app-secret",

@@ -4,11 +4,13 @@ import com.customerrelay.connector.Connector;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
-import com.customerrelay.delivery.VendorClient;
-import com.customerrelay.delivery.VendorHttp;
+import com.customerrelay.delivery.ApiKeyHeader;
 import com.customerrelay.sandbox.SandboxServer;
+import org.apache.camel.ProducerTemplate;
 
-/** The Soliditech connector: profile, client and sandbox. */
+import java.util.Map;
+
+/** The Soliditech connector: profile, the beans of routes/delivery-soliditech.camel.yaml, and the sandbox. */
 public final class SoliditechConnector implements Connector {
 
     private final SoliditechProfile profile = new SoliditechProfile();
@@ -19,8 +21,21 @@ public final class SoliditechConnector implements Connector {
     }
 
     @Override
-    public VendorClient client(VendorSettings settings, VendorHttp http) {
-        return new SoliditechClient(settings, http);
+    public String displayName() {
+        return "Soliditech";
+    }
+
+    @Override
+    public int callsPerAttempt() {
+        return 1;
+    }
+
+    @Override
+    public Map<String, Object> beans(VendorSettings settings, ProducerTemplate template) {
+        return Map.of("soliditechMapper", new SoliditechMapper(),
+                "soliditechAnswers", new SoliditechAnswers(settings),
+                "soliditechKey", new ApiKeyHeader(settings.setting("api-key-header", "X-API-Key"),
+                        settings.secret("api-key")));
     }
 
     @Override

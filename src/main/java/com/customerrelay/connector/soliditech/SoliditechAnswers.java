@@ -4,90 +4,69 @@ import com.customerrelay.core.Json;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.UpdateRequest;
 import com.customerrelay.core.VendorSettings;
-import com.customerrelay.delivery.Delivery;
-import com.customerrelay.delivery.VendorHttp;
 import com.customerrelay.delivery.Outcome;
-import com.customerrelay.delivery.VendorClient;
+import com.customerrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Exchange;
 
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
- * Soliditech's Update Customer and Update Customer Contact. Their wire details are not published, so method, paths
- * and the API-key header come from config (relay.vendors.soliditech.method, .customer-path, .contact-path,
- * .api-key-header). A 2xx answer counts only when it carries a {@code result} without an error member.
+ * The call and answer steps of Soliditech's delivery route (Update Customer, Update Customer Contact). Their wire
+ * details are not published, so method and paths come from config (relay.vendors.soliditech.method,
+ * .customer-path, .contact-path). A 2xx answer counts only when it carries a {@code result} without an error.
  */
-public final class SoliditechClient implements VendorClient {
+public final class SoliditechAnswers {
 
-    private final VendorHttp http;
-    private final String baseUrl;
     private final String method;
     private final String customerPath;
     private final String contactPath;
-    private final Map<String, String> headers;
-    private final long timeoutMs;
-    private final SoliditechMapper mapper = new SoliditechMapper();
 
-    public SoliditechClient(VendorSettings settings, VendorHttp http) {
-        this.http = http;
-        this.baseUrl = settings.baseUrl();
+    SoliditechAnswers(VendorSettings settings) {
         this.method = settings.setting("method", "PUT").toUpperCase();
         this.customerPath = settings.setting("customer-path", "/customers/{accountId}");
         this.contactPath = settings.setting("contact-path", "/customers/{accountId}/contacts/{contactId}");
-        String key = settings.secret("api-key");
-        String header = settings.setting("api-key-header", "X-API-Key");
-        this.headers = key.isEmpty() ? Map.of() : Map.of(header, key);
-        this.timeoutMs = settings.timeoutMs();
     }
 
-    @Override
-    public String vendor() {
-        return SoliditechProfile.NAME;
+    /** relay.vendors.soliditech.method. */
+    public String method() {
+        return method;
     }
 
-    String url(UpdateRequest request) {
+    /** The request's path: customer-path or contact-path with its keys filled in, each encoded as a segment. */
+    public String path(UpdateRequest request) {
         JsonNode keys = request.keys(SoliditechProfile.NAME);
         String path = "contact".equals(request.kind()) ? contactPath : customerPath;
         path = path.replace("{accountId}", encode(keys.get("accountId").asText()));
         if (keys.hasNonNull("contactId")) {
             path = path.replace("{contactId}", encode(keys.get("contactId").asText()));
         }
-        return baseUrl + path;
+        return path;
     }
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    @Override
-    public Outcome deliver(Delivery delivery) {
-        UpdateRequest request = delivery.request();
-        try {
-            VendorHttp.Response response = http.send(method, url(request), headers, Json.write(mapper.map(request)));
-            return classify(response);
-        } catch (IOException e) {
-            return VendorHttp.ioFailure("Soliditech", e, timeoutMs);
-        } catch (InterruptedException e) {
-            return VendorHttp.interrupted("Soliditech");
-        }
+    /** Soliditech's answer to the update. */
+    public Outcome update(Exchange exchange) {
+        return classify(VendorAnswer.of(exchange));
     }
 
-    static Outcome classify(VendorHttp.Response response) {
+    static Outcome classify(VendorAnswer answer) {
         JsonNode body;
         try {
-            body = Json.parse(response.body() == null || response.body().isBlank() ? "{}" : response.body());
+            body = Json.parse(answer.body() == null || answer.body().isBlank() ? "{}" : answer.body());
         } catch (Exception notJson) {
             body = null;
         }
-        int status = response.status();
+        int status = answer.status();
         String error = body == null ? null : errorText(body);
-        if (!response.ok()) {
+        if (!answer.ok()) {
             String message = "Soliditech answered " + status + (error == null ? "" : ": " + error);
-            if (VendorHttp.isTransient(status)) {
-                return Outcome.retry(message, status, error, null, response.retryAfterMs());
+            if (answer.isTransient()) {
+                return Outcome.retry(message, status, error, null, answer.retryAfterMs());
             }
             if (status == 401 || status == 403) {
                 return Outcome.rejected(message + " — check relay.vendors.soliditech.api-key (and .api-key-header)",

@@ -1,0 +1,61 @@
+package com.customerrelay.connector.expandable;
+
+import com.customerrelay.core.Json;
+import com.customerrelay.core.Secrets;
+import com.customerrelay.delivery.Outcome;
+import com.customerrelay.delivery.VendorAnswer;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Exchange;
+
+/**
+ * Reads Expandable's answer to customer-contact-update: 2xx is delivered; other statuses are classified as
+ * PRODUCT.md §3 says, with MESSAGE and MESSAGE_CODE kept for the dead letter. A 401 here comes after the token was
+ * renewed once, so it is final.
+ */
+public final class ExpandableAnswers {
+
+    public Outcome update(Exchange exchange) {
+        return classify(VendorAnswer.of(exchange));
+    }
+
+    static Outcome classify(VendorAnswer answer) {
+        if (answer.ok()) {
+            return Outcome.delivered();
+        }
+        Error error = Error.of(answer);
+        if (answer.status() == 401) {
+            return Outcome.rejected("Expandable refused a freshly issued session token (401" + error.suffix() + ")",
+                    401, error.message, error.code);
+        }
+        String message = "Expandable answered " + answer.status() + error.suffix();
+        if (answer.isTransient()) {
+            return Outcome.retry(message, answer.status(), error.message, error.code, answer.retryAfterMs());
+        }
+        return Outcome.rejected(message, answer.status(), error.message, error.code);
+    }
+
+    /** MESSAGE and MESSAGE_CODE of an error answer, or its first line of text. */
+    private record Error(String message, String code) {
+        static Error of(VendorAnswer answer) {
+            String body = answer.body() == null ? "" : answer.body().trim();
+            try {
+                JsonNode json = Json.parse(body);
+                if (json != null && json.isObject()) {
+                    return new Error(Secrets.mask(json.path("MESSAGE").asText(null)),
+                            Secrets.mask(json.path("MESSAGE_CODE").asText(null)));
+                }
+            } catch (Exception notJson) {
+                // fall through to plain text
+            }
+            String line = body.lines().findFirst().orElse("");
+            if (line.length() > 300) {
+                line = line.substring(0, 300);
+            }
+            return new Error(line.isEmpty() ? null : Secrets.mask(line), null);
+        }
+
+        String suffix() {
+            return message == null || message.isEmpty() ? "" : ": " + message;
+        }
+    }
+}

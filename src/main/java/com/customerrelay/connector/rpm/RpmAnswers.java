@@ -1,0 +1,102 @@
+package com.customerrelay.connector.rpm;
+
+import com.customerrelay.core.Json;
+import com.customerrelay.core.Secrets;
+import com.customerrelay.core.UpdateRequest;
+import com.customerrelay.delivery.DeliveryRunner;
+import com.customerrelay.delivery.Outcome;
+import com.customerrelay.delivery.OutcomeException;
+import com.customerrelay.delivery.VendorAnswer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+
+/**
+ * The read and answer steps of RPM's delivery route. Every RPM call is a POST with the key in header
+ * {@code RpmApiKey}; errors come as {@code {"Result":{"Error":…}}}, usually under HTTP 200.
+ */
+public final class RpmAnswers {
+
+    static final String KEY_HEADER = "RpmApiKey";
+
+    /** The body of the read: {@code Customer} for the request's customer. */
+    public ObjectNode customerRead(UpdateRequest request) {
+        return Json.object().put("CustomerID", request.keys(RpmProfile.NAME).get("customerId").asLong());
+    }
+
+    /**
+     * RPM's answer to {@code Customer}: the entry of the contact to update ({"Contact": {...}, "IsPrimary": …});
+     * an error, or a customer without that contact, ends the attempt.
+     */
+    public JsonNode contact(Exchange exchange, @ExchangeProperty(DeliveryRunner.REQUEST) UpdateRequest request)
+            throws OutcomeException {
+        JsonNode result = result(VendorAnswer.of(exchange), "Customer");
+        JsonNode keys = request.keys(RpmProfile.NAME);
+        long contactId = keys.get("contactId").asLong();
+        for (JsonNode candidate : result.path("Contacts")) {
+            if (candidate.path("Contact").path("ContactID").asLong() == contactId) {
+                return candidate;
+            }
+        }
+        throw new OutcomeException(Outcome.rejected("RPM customer " + keys.get("customerId").asLong()
+                + " has no contact " + contactId, null, "Contact not found", null));
+    }
+
+    /** RPM's answer to {@code CustomerContactEdit}. */
+    public Outcome edit(Exchange exchange) {
+        try {
+            result(VendorAnswer.of(exchange), "CustomerContactEdit");
+            return Outcome.delivered();
+        } catch (OutcomeException failure) {
+            return failure.outcome();
+        }
+    }
+
+    /** The Result of an RPM answer, or how the delivery fails. */
+    static JsonNode result(VendorAnswer answer, String call) throws OutcomeException {
+        int status = answer.status();
+        JsonNode body;
+        try {
+            body = Json.parse(answer.body() == null ? "" : answer.body());
+        } catch (Exception notJson) {
+            body = null;
+        }
+        String error = body == null ? null : errorText(body.path("Result").path("Error"));
+        if (!answer.ok()) {
+            String message = "RPM " + call + " answered " + status + (error == null ? "" : ": " + error);
+            if (answer.isTransient()) {
+                throw new OutcomeException(Outcome.retry(message, status, error, null, answer.retryAfterMs()));
+            }
+            if (status == 401 || status == 403) {
+                throw new OutcomeException(Outcome.rejected(message + " — check relay.vendors.rpm.api-key", status,
+                        error, null));
+            }
+            throw new OutcomeException(Outcome.rejected(message, status, error, null));
+        }
+        if (body == null || !body.path("Result").isObject()) {
+            throw new OutcomeException(Outcome.retry("RPM " + call + " answered " + status + " without a Result",
+                    status, null, null, null));
+        }
+        if (error != null) {
+            String message = "RPM " + call + " failed: " + error;
+            if (error.contains("API daily limit reached")) {
+                throw new OutcomeException(Outcome.retry(message, status, error, null, answer.retryAfterMs()));
+            }
+            if (error.contains("Valid key required")) {
+                throw new OutcomeException(Outcome.rejected(message + " — check relay.vendors.rpm.api-key", status,
+                        error, null));
+            }
+            throw new OutcomeException(Outcome.rejected(message, status, error, null));
+        }
+        return body.path("Result");
+    }
+
+    private static String errorText(JsonNode error) {
+        if (error.isMissingNode() || error.isNull()) {
+            return null;
+        }
+        String text = error.isObject() ? error.path("Message").asText(error.toString()) : error.asText();
+        return Secrets.mask(text);
+    }
+}

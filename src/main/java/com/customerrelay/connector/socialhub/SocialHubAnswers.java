@@ -1,0 +1,94 @@
+package com.customerrelay.connector.socialhub;
+
+import com.customerrelay.core.Json;
+import com.customerrelay.core.Secrets;
+import com.customerrelay.core.UpdateRequest;
+import com.customerrelay.delivery.Outcome;
+import com.customerrelay.delivery.VendorAnswer;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Exchange;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * The path and answer steps of SocialHub's delivery route (Update Customer Information,
+ * {@code PUT /v1/consumer/updateInfo/{customerCode}}). Answers come as {"code":"200",…}; any other code is an
+ * error even under HTTP 200.
+ */
+public final class SocialHubAnswers {
+
+    static final Set<String> TRANSIENT_CODES = Set.of("408", "425", "429", "500", "502", "503", "504");
+
+    /** The update's path, with the customer code encoded as one path segment. */
+    public String path(UpdateRequest request) {
+        String code = request.keys(SocialHubProfile.NAME).get("customerCode").asText();
+        return "/v1/consumer/updateInfo/" + URLEncoder.encode(code, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** HTTP 401, or an envelope whose code or text says the access token is invalid or expired. */
+    public boolean tokenRefused(Exchange exchange) {
+        return tokenRefused(VendorAnswer.of(exchange));
+    }
+
+    /** SocialHub's answer to the update; a refused token here was renewed once already, so it is final. */
+    public Outcome update(Exchange exchange) {
+        VendorAnswer answer = VendorAnswer.of(exchange);
+        Outcome outcome = classify(answer);
+        if (tokenRefused(answer)) {
+            return Outcome.rejected("SocialHub refused a freshly issued access token: " + outcome.message(),
+                    outcome.httpStatus(), outcome.vendorMessage(), outcome.vendorCode());
+        }
+        return outcome;
+    }
+
+    static boolean tokenRefused(VendorAnswer answer) {
+        if (answer.status() == 401) {
+            return true;
+        }
+        JsonNode body = parse(answer);
+        String code = body.path("code").asText("");
+        String text = String.valueOf(messageOf(body)).toLowerCase();
+        return "401".equals(code) || (text.contains("token") && (text.contains("invalid")
+                || text.contains("expired")));
+    }
+
+    static Outcome classify(VendorAnswer answer) {
+        JsonNode body = parse(answer);
+        String code = body.path("code").asText("");
+        String text = Secrets.mask(messageOf(body));
+        String vendorCode = code.isEmpty() ? null : code;
+        if (answer.ok() && "200".equals(code)) {
+            return Outcome.delivered();
+        }
+        String message = "SocialHub answered " + answer.status() + (code.isEmpty() ? "" : " with code " + code)
+                + (text == null ? "" : ": " + text);
+        if (answer.isTransient() || TRANSIENT_CODES.contains(code)) {
+            return Outcome.retry(message, answer.status(), text, vendorCode, answer.retryAfterMs());
+        }
+        if (answer.ok() && code.isEmpty()) {
+            return Outcome.retry(message + " (no result code)", answer.status(), text, null, null);
+        }
+        return Outcome.rejected(message, answer.status(), text, vendorCode);
+    }
+
+    static JsonNode parse(VendorAnswer answer) {
+        try {
+            JsonNode body = Json.parse(answer.body() == null ? "" : answer.body());
+            return body == null ? Json.object() : body;
+        } catch (Exception notJson) {
+            return Json.object();
+        }
+    }
+
+    /** SocialHub's error text: resultMessage or msg (or message). */
+    static String messageOf(JsonNode body) {
+        for (String name : new String[] {"resultMessage", "msg", "message"}) {
+            if (body.path(name).isTextual() && !body.path(name).asText().isBlank()) {
+                return body.path(name).asText();
+            }
+        }
+        return null;
+    }
+}

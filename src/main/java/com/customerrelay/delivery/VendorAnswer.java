@@ -1,0 +1,51 @@
+package com.customerrelay.delivery;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * A vendor's answer as camel-http left it on the exchange (status in {@code CamelHttpResponseCode}, the body, and
+ * {@code Retry-After}), read once by the vendor's answer processor.
+ */
+public record VendorAnswer(int status, String body, Long retryAfterMs) {
+
+    public static VendorAnswer of(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String retryAfter = message.getHeader("Retry-After", String.class);
+        return new VendorAnswer(status == null ? 0 : status, message.getBody(String.class),
+                retryAfter == null ? null : parseRetryAfter(retryAfter));
+    }
+
+    public boolean ok() {
+        return status >= 200 && status < 300;
+    }
+
+    /** Statuses that may clear by themselves (PRODUCT.md §3). */
+    public boolean isTransient() {
+        return isTransient(status);
+    }
+
+    /** Statuses that may clear by themselves (PRODUCT.md §3). */
+    public static boolean isTransient(int status) {
+        return status == 408 || status == 425 || status == 429 || status >= 500;
+    }
+
+    /** Retry-After as delay-seconds or an HTTP date; null when it is neither. */
+    public static Long parseRetryAfter(String value) {
+        String v = value.trim();
+        try {
+            return Math.max(0, Long.parseLong(v)) * 1000;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
+            } catch (RuntimeException notDate) {
+                return null;
+            }
+        }
+    }
+}
