@@ -36,8 +36,25 @@ public final class FatalErrors {
             check(error, "thread " + thread.getName());
             if (previous != null) {
                 previous.uncaughtException(thread, error);
+            } else {
+                // what the JVM would print without a handler, through the log (masked, one line)
+                LOG.error("Uncaught in thread {}: {}", SafeText.value(thread.getName()), describe(error));
             }
         });
+    }
+
+    /**
+     * A failure and its causes on one line, secrets masked and each message cut: "A: message; caused by B: …".
+     */
+    public static String describe(Throwable error) {
+        StringBuilder line = new StringBuilder();
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            line.append(line.length() == 0 ? "" : "; caused by ").append(cause.getClass().getSimpleName());
+            if (cause.getMessage() != null) {
+                line.append(": ").append(SafeText.value(Secrets.mask(cause.getMessage())));
+            }
+        }
+        return line.toString();
     }
 
     /** Tests replace the exit with a recorder; returns the one it replaced. */

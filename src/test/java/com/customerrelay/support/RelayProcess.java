@@ -27,6 +27,17 @@ public final class RelayProcess implements AutoCloseable {
     /** Starts the relay with {@code dir} as its data root and the given JVM options and -D settings. */
     public static RelayProcess start(Path dir, List<String> jvmOptions, Map<String, String> settings)
             throws IOException {
+        RelayProcess relay = launch(dir, jvmOptions, settings);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            assertThat(relay.process.isAlive()).as("relay process alive, see " + relay.log).isTrue();
+            return Files.readString(relay.log).contains("(customer-relay) started");
+        });
+        return relay;
+    }
+
+    /** Launches the relay process as {@link #start} does, without waiting for it to have started. */
+    public static RelayProcess launch(Path dir, List<String> jvmOptions, Map<String, String> settings)
+            throws IOException {
         Path log = dir.resolve("relay-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -43,12 +54,7 @@ public final class RelayProcess implements AutoCloseable {
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("com.customerrelay.RelayMain");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        RelayProcess relay = new RelayProcess(process, log);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            assertThat(process.isAlive()).as("relay process alive, see " + log).isTrue();
-            return Files.readString(log).contains("(customer-relay) started");
-        });
-        return relay;
+        return new RelayProcess(process, log);
     }
 
     /** The file the relay's output goes to. */
@@ -61,6 +67,11 @@ public final class RelayProcess implements AutoCloseable {
         process.destroyForcibly();
         assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
         return process.exitValue();
+    }
+
+    /** Waits up to {@code seconds} for the process to end; its exit status, or null while it runs on. */
+    public Integer exitWithin(int seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
     }
 
     public boolean alive() {

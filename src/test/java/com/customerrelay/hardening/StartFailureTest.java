@@ -1,0 +1,35 @@
+package com.customerrelay.hardening;
+
+import com.customerrelay.RelayMain;
+import com.customerrelay.support.RelayProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A relay that cannot start says why in its log and exits, instead of a process that stays up doing nothing (its
+ * broker and sandboxes keep the JVM alive) with no line telling the operator what went wrong.
+ */
+class StartFailureTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRelayThatCannotStartLogsTheReasonAndExitsWithStatusOne() throws Exception {
+        try (RelayProcess relay = RelayProcess.launch(dir, List.of(),
+                Map.of("relay.vendors.rpm.concurrency", "0", "relay.vendors.rpm.api-key", "start-canary-key"))) {
+            assertThat(relay.exitWithin(60)).as("exit status, see " + relay.logFile())
+                    .isEqualTo(RelayMain.START_FAILED);
+            String log = relay.log();
+            assertThat(log).contains("Customer Relay could not start: ")
+                    .contains("relay.vendors.rpm.concurrency must be at least 1")
+                    .doesNotContain("start-canary-key");
+        }
+    }
+}
