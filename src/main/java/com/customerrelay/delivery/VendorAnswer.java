@@ -2,6 +2,7 @@ package com.customerrelay.delivery;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
 
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,6 +19,18 @@ public record VendorAnswer(int status, String body, Long retryAfterMs) {
         String retryAfter = message.getHeader("Retry-After", String.class);
         return new VendorAnswer(status == null ? 0 : status, message.getBody(String.class),
                 retryAfter == null ? null : parseRetryAfter(retryAfter));
+    }
+
+    /**
+     * Sends a fresh exchange to {@code uri} (a vendor's login route) and reads the vendor's answer; a call that
+     * failed below HTTP rethrows its exception, for the delivery route's failure handling to classify.
+     */
+    public static VendorAnswer request(ProducerTemplate template, String uri) throws Exception {
+        Exchange call = template.request(uri, exchange -> { });
+        if (call.getException() != null) {
+            throw call.getException();
+        }
+        return of(call);
     }
 
     public boolean ok() {

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Canonical contact → Expandable customer-contact-update body (VENDORS.md §1, §5). Only members present in the
  * request are sent; null clears the field (sent as ""); every value is a string; vendorFields go on top as given.
- * AUTH_TOKEN is not added here: the client adds it at send time so it is never stored.
+ * AUTH_TOKEN is not added here: the route's credential step (ExpandableTokens) adds it at send time, so it is never
+ * stored.
  */
 public final class ExpandableMapper {
 

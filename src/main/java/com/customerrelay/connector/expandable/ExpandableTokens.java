@@ -82,11 +82,7 @@ public final class ExpandableTokens {
     }
 
     private String login() throws Exception {
-        Exchange call = template.request("direct:expandable-login", exchange -> { });
-        if (call.getException() != null) {
-            throw call.getException();
-        }
-        VendorAnswer response = VendorAnswer.of(call);
+        VendorAnswer response = VendorAnswer.request(template, "direct:expandable-login");
         String tokenValue = null;
         String message = null;
         try {

@@ -29,33 +29,33 @@ public final class SocialHubAnswers {
 
     /** HTTP 401, or an envelope whose code or text says the access token is invalid or expired. */
     public boolean tokenRefused(Exchange exchange) {
-        return tokenRefused(VendorAnswer.of(exchange));
+        VendorAnswer answer = VendorAnswer.of(exchange);
+        return tokenRefused(answer, parse(answer));
     }
 
     /** SocialHub's answer to the update; a refused token here was renewed once already, so it is final. */
     public Outcome update(Exchange exchange) {
         VendorAnswer answer = VendorAnswer.of(exchange);
-        Outcome outcome = classify(answer);
-        if (tokenRefused(answer)) {
+        JsonNode body = parse(answer);
+        Outcome outcome = classify(answer, body);
+        if (tokenRefused(answer, body)) {
             return Outcome.rejected("SocialHub refused a freshly issued access token: " + outcome.message(),
                     outcome.httpStatus(), outcome.vendorMessage(), outcome.vendorCode());
         }
         return outcome;
     }
 
-    static boolean tokenRefused(VendorAnswer answer) {
+    static boolean tokenRefused(VendorAnswer answer, JsonNode body) {
         if (answer.status() == 401) {
             return true;
         }
-        JsonNode body = parse(answer);
         String code = body.path("code").asText("");
         String text = String.valueOf(messageOf(body)).toLowerCase();
         return "401".equals(code) || (text.contains("token") && (text.contains("invalid")
                 || text.contains("expired")));
     }
 
-    static Outcome classify(VendorAnswer answer) {
-        JsonNode body = parse(answer);
+    static Outcome classify(VendorAnswer answer, JsonNode body) {
         String code = body.path("code").asText("");
         String text = Secrets.mask(messageOf(body));
         String vendorCode = code.isEmpty() ? null : code;

@@ -70,11 +70,7 @@ public final class SocialHubTokens {
     private void login() throws Exception {
         String previous = token;
         token = null;
-        Exchange call = template.request("direct:socialhub-login", exchange -> { });
-        if (call.getException() != null) {
-            throw call.getException();
-        }
-        VendorAnswer response = VendorAnswer.of(call);
+        VendorAnswer response = VendorAnswer.request(template, "direct:socialhub-login");
         JsonNode answer = SocialHubAnswers.parse(response);
         String code = answer.path("code").asText("");
         String accessToken = answer.path("data").path("accessToken").asText("");

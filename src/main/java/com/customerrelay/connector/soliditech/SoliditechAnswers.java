@@ -1,6 +1,7 @@
 package com.customerrelay.connector.soliditech;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.UpdateRequest;
 import com.customerrelay.core.VendorSettings;
@@ -8,6 +9,7 @@ import com.customerrelay.delivery.Outcome;
 import com.customerrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,18 +21,24 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SoliditechAnswers {
 
-    private final String method;
+    private final HttpMethods method;
     private final String customerPath;
     private final String contactPath;
 
     SoliditechAnswers(VendorSettings settings) {
-        this.method = settings.setting("method", "PUT").toUpperCase();
+        String configured = settings.setting("method", "PUT").trim().toUpperCase();
+        try {
+            this.method = HttpMethods.valueOf(configured);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("relay.vendors.soliditech.method must be an HTTP method such as PUT, "
+                    + "POST or PATCH, not '" + SafeText.value(configured) + "'");
+        }
         this.customerPath = settings.setting("customer-path", "/customers/{accountId}");
         this.contactPath = settings.setting("contact-path", "/customers/{accountId}/contacts/{contactId}");
     }
 
-    /** relay.vendors.soliditech.method. */
-    public String method() {
+    /** relay.vendors.soliditech.method (as camel-http's enum, which it would otherwise convert on every call). */
+    public HttpMethods method() {
         return method;
     }
 
