@@ -32,4 +32,15 @@ class StartFailureTest {
                     .doesNotContain("start-canary-key");
         }
     }
+
+    @Test
+    void anUnknownSoliditechMethodStopsTheStartNamingTheKey() throws Exception {
+        try (RelayProcess relay = RelayProcess.launch(dir, List.of(),
+                Map.of("relay.vendors.soliditech.method", "FETCH"))) {
+            assertThat(relay.exitWithin(60)).as("exit status, see " + relay.logFile())
+                    .isEqualTo(RelayMain.START_FAILED);
+            assertThat(relay.log()).contains("relay.vendors.soliditech.method must be an HTTP method such as PUT, "
+                    + "POST or PATCH, not 'FETCH'");
+        }
+    }
 }
