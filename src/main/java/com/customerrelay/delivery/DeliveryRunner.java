@@ -65,8 +65,9 @@ public final class DeliveryRunner {
         Delivery delivery = exchange.getMessage().getMandatoryBody(Delivery.class);
         exchange.setProperty(DELIVERY, delivery);
         exchange.setProperty(DUE, Boolean.FALSE);
-        if (stale(delivery)) {
-            finish(exchange);
+        DeliveryStore.Finish skipped = staleSkip(delivery);
+        if (skipped != null) {
+            finish(exchange, skipped);
             return;
         }
         UpdateRequest request = delivery.request();
@@ -78,10 +79,9 @@ public final class DeliveryRunner {
     /** Records the attempt's {@link Outcome}, the body left by the vendor's answer processor. */
     public void record(Exchange exchange) throws InvalidPayloadException {
         Delivery delivery = exchange.getProperty(DELIVERY, Delivery.class);
-        try {
-            record(delivery, exchange.getMessage().getMandatoryBody(Outcome.class));
-        } finally {
-            finish(exchange);
+        Outcome outcome = exchange.getMessage().getMandatoryBody(Outcome.class);
+        if (exchange.getProperty(FINISHED) == null) {
+            finish(exchange, finishOf(delivery, outcome));
         }
     }
 
@@ -133,45 +133,42 @@ public final class DeliveryRunner {
         return Outcome.retry("unexpected error delivering to " + vendor + ": " + what, null, null, null, null);
     }
 
-    /** Hands the delivery's place back to the dispatcher, once. */
-    private void finish(Exchange exchange) {
-        Delivery delivery = exchange.getProperty(DELIVERY, Delivery.class);
-        if (delivery != null && exchange.getProperty(FINISHED) == null) {
-            exchange.setProperty(FINISHED, Boolean.TRUE);
-            if (dispatcher != null) {
-                dispatcher.finished(delivery.vendor());
-            }
+    /** Hands the attempt's outcome, and with it the delivery's place, back to the dispatcher, once. */
+    private void finish(Exchange exchange, DeliveryStore.Finish outcome) {
+        exchange.setProperty(FINISHED, Boolean.TRUE);
+        if (dispatcher != null) {
+            dispatcher.finished(outcome);
         }
     }
 
-    private void record(Delivery delivery, Outcome outcome) {
+    /** What the store is to record for {@code outcome}; a dead letter is written here, before that. */
+    private DeliveryStore.Finish finishOf(Delivery delivery, Outcome outcome) {
         VendorSettings vendor = settings.get(delivery.vendor());
         switch (outcome.type()) {
             case DELIVERED -> {
-                store.delivered(delivery);
                 count(delivery.vendor() + " delivered");
                 deliveredTotal.incrementAndGet();
                 LOG.debug("Delivered request {} to {} (attempt {})", delivery.requestId(), delivery.vendor(),
                         delivery.attempt());
+                return DeliveryStore.Finish.delivered(delivery);
             }
             case REJECTED -> {
                 writeDeadLetter(delivery, "rejected", outcome);
-                store.dead(delivery, errorJson(outcome));
                 count(delivery.vendor() + " rejected");
+                return DeliveryStore.Finish.dead(delivery, errorJson(outcome));
             }
             case RETRY -> {
                 if (delivery.attempt() >= vendor.maxAttempts()) {
                     writeDeadLetter(delivery, "exhausted", outcome);
-                    store.dead(delivery, errorJson(outcome));
                     count(delivery.vendor() + " exhausted");
-                } else {
-                    long delay = RetryPolicy.delayMs(vendor, delivery.attempt(), outcome.retryAfterMs());
-                    store.retryIn(delivery, delay, errorJson(outcome));
-                    count(delivery.vendor() + " retrying");
-                    LOG.info("Request {} to {}: attempt {} of {} failed ({}); next attempt in {} ms",
-                            SafeText.value(delivery.requestId()), delivery.vendor(), delivery.attempt(),
-                            vendor.maxAttempts(), SafeText.value(Secrets.mask(outcome.message())), delay);
+                    return DeliveryStore.Finish.dead(delivery, errorJson(outcome));
                 }
+                long delay = RetryPolicy.delayMs(vendor, delivery.attempt(), outcome.retryAfterMs());
+                count(delivery.vendor() + " retrying");
+                LOG.info("Request {} to {}: attempt {} of {} failed ({}); next attempt in {} ms",
+                        SafeText.value(delivery.requestId()), delivery.vendor(), delivery.attempt(),
+                        vendor.maxAttempts(), SafeText.value(Secrets.mask(outcome.message())), delay);
+                return DeliveryStore.Finish.retryIn(delivery, delay, errorJson(outcome));
             }
             default -> throw new IllegalStateException("unhandled outcome " + outcome.type());
         }
@@ -181,20 +178,19 @@ public final class DeliveryRunner {
      * An update that occurred before one already delivered for the same record is not sent (it would overwrite
      * newer data); it is finished as SKIPPED, with the reason, and logged.
      */
-    private boolean stale(Delivery delivery) {
+    private DeliveryStore.Finish staleSkip(Delivery delivery) {
         if (delivery.occurredAt() == null) {
-            return false;
+            return null;
         }
         Long newest = store.lastDeliveredOccurredAt(delivery.vendor(), delivery.recordKey());
         if (newest == null || newest <= delivery.occurredAt()) {
-            return false;
+            return null;
         }
         String reason = "skipped: an update of this record that occurred at " + java.time.Instant.ofEpochMilli(newest)
                 + " was already delivered; this one occurred at " + java.time.Instant.ofEpochMilli(delivery.occurredAt());
-        store.skip(delivery, Json.write(Json.object().put("message", reason)));
         count(delivery.vendor() + " skipped");
         LOG.info("Request {} to {} {}", SafeText.value(delivery.requestId()), delivery.vendor(), reason);
-        return true;
+        return DeliveryStore.Finish.skipped(delivery, Json.write(Json.object().put("message", reason)));
     }
 
     private void count(String what) {

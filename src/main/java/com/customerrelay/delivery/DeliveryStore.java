@@ -287,29 +287,71 @@ public final class DeliveryStore implements Service {
     }
 
     /**
-     * Claims up to {@code limit} deliveries due for {@code vendor}, each leased for {@code leaseMs}: new or retrying
-     * ones whose time has come, and in-flight ones whose lease ran out (their relay stopped mid-attempt).
+     * What one attempt came to, to be written with the next dispatch round: {@code status} DELIVERED, DEAD or
+     * SKIPPED (finished), or PENDING (due again {@code delayMs} later, on the store's clock).
      */
-    public List<Delivery> claim(String vendor, int limit, long leaseMs) {
-        List<Delivery> claimed = new ArrayList<>();
+    public record Finish(Delivery delivery, String status, long delayMs, String errorJson) {
+
+        public static Finish delivered(Delivery delivery) {
+            return new Finish(delivery, DELIVERED, 0, null);
+        }
+
+        public static Finish dead(Delivery delivery, String errorJson) {
+            return new Finish(delivery, DEAD, 0, errorJson);
+        }
+
+        /** Finished without sending it: a later update of its record was delivered already. */
+        public static Finish skipped(Delivery delivery, String reasonJson) {
+            return new Finish(delivery, SKIPPED, 0, reasonJson);
+        }
+
+        public static Finish retryIn(Delivery delivery, long delayMs, String errorJson) {
+            return new Finish(delivery, PENDING, delayMs, errorJson);
+        }
+    }
+
+    /** What a vendor's part of a dispatch round asks for: up to {@code limit} due deliveries, each leased. */
+    public record Want(String vendor, int limit, long leaseMs, boolean expiredToo) {
+    }
+
+    /**
+     * One dispatch round, in one transaction (one write to disk however many deliveries it moves): writes the
+     * outcomes of finished attempts, then claims what each vendor wants — new or retrying deliveries whose time
+     * has come and, when {@link Want#expiredToo}, in-flight ones whose lease ran out (their relay stopped
+     * mid-attempt). The outcomes go first, so an update whose earlier update of the same record has just finished
+     * can be claimed in the same round. Nothing is written when this throws: the caller keeps the outcomes and
+     * gives them to the next round.
+     *
+     * @return the claimed deliveries, per vendor
+     * @throws StoreUnavailableException when the store cannot be reached or does not commit
+     */
+    public java.util.Map<String, List<Delivery>> round(List<Finish> finishes, List<Want> wants) {
+        java.util.Map<String, List<Delivery>> claimed = new java.util.LinkedHashMap<>();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
                 long at = now(c);
-                // a lease that ran out: its relay died mid-attempt, or could not record the outcome (the store was
-                // away at that moment); either way the delivery is tried again, by this relay or another
-                claim(c, DUE_EXPIRED, INFLIGHT, vendor, limit, leaseMs, at, claimed);
-                if (claimed.size() < limit) {
-                    claim(c, DUE_PENDING, PENDING, vendor, limit - claimed.size(), leaseMs, at, claimed);
+                if (!finishes.isEmpty()) {
+                    write(c, finishes, at);
+                }
+                for (Want want : wants) {
+                    List<Delivery> got = new ArrayList<>();
+                    if (want.expiredToo()) {
+                        claim(c, DUE_EXPIRED, INFLIGHT, want.vendor(), want.limit(), want.leaseMs(), at, got);
+                    }
+                    if (got.size() < want.limit()) {
+                        claim(c, DUE_PENDING, PENDING, want.vendor(), want.limit() - got.size(), want.leaseMs(), at,
+                                got);
+                    }
+                    claimed.put(want.vendor(), got);
                 }
                 c.commit();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
-                claimed.clear();
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreUnavailableException("state store: cannot claim deliveries: " + e.getMessage(), e);
+            throw new StoreUnavailableException("state store: dispatch round failed: " + e.getMessage(), e);
         }
         return claimed;
     }
@@ -351,18 +393,35 @@ public final class DeliveryStore implements Service {
      * The outcome of an attempt is recorded only while the row is still in flight under that same attempt: if its
      * lease ran out and another claim took it over, the older attempt's outcome is not allowed to overwrite it.
      */
-
-    public boolean delivered(Delivery delivery) {
-        return finish(delivery, DELIVERED, null);
-    }
-
-    public boolean dead(Delivery delivery, String errorJson) {
-        return finish(delivery, DEAD, errorJson);
-    }
-
-    /** Finishes a delivery without sending it: a later update of its record was delivered already. */
-    public boolean skip(Delivery delivery, String reasonJson) {
-        return finish(delivery, SKIPPED, reasonJson);
+    private static void write(Connection c, List<Finish> finishes, long now) throws SQLException {
+        try (PreparedStatement done = c.prepareStatement("update relay_delivery set status = ?, finished_at = ?, "
+                + "lease_until = 0, last_error = ? where id = ? and status = 'INFLIGHT' and attempts = ?");
+             PreparedStatement again = c.prepareStatement("update relay_delivery set status = 'PENDING', "
+                     + "next_attempt_at = ?, lease_until = 0, last_error = ? where id = ? and status = 'INFLIGHT' "
+                     + "and attempts = ?")) {
+            for (Finish f : finishes) {
+                int rows;
+                if (PENDING.equals(f.status())) {
+                    again.setLong(1, now + f.delayMs());
+                    again.setString(2, truncate(f.errorJson(), 8000));
+                    again.setLong(3, f.delivery().id());
+                    again.setInt(4, f.delivery().attempt());
+                    rows = again.executeUpdate();
+                } else {
+                    done.setString(1, f.status());
+                    done.setLong(2, now);
+                    done.setString(3, truncate(f.errorJson(), 8000));
+                    done.setLong(4, f.delivery().id());
+                    done.setInt(5, f.delivery().attempt());
+                    rows = done.executeUpdate();
+                }
+                if (rows == 0) {
+                    LOG.warn("Outcome {} of request {} to {} (attempt {}) not recorded: its lease ended and it was "
+                            + "claimed again", f.status(), SafeText.value(f.delivery().requestId()),
+                            f.delivery().vendor(), f.delivery().attempt());
+                }
+            }
+        }
     }
 
     /** The latest occurredAt among the delivered updates of a record, or null. */
@@ -380,37 +439,6 @@ public final class DeliveryStore implements Service {
         } catch (SQLException e) {
             throw new StoreUnavailableException("state store: lookup failed: " + e.getMessage(), e);
         }
-    }
-
-    private boolean finish(Delivery delivery, String status, String errorJson) {
-        return recorded(delivery, status, update("update relay_delivery set status = ?, finished_at = " + now
-                        + ", lease_until = 0, last_error = ? where id = ? and status = 'INFLIGHT' and attempts = ?",
-                ps -> {
-                    ps.setString(1, status);
-                    ps.setString(2, truncate(errorJson, 8000));
-                    ps.setLong(3, delivery.id());
-                    ps.setInt(4, delivery.attempt());
-                }));
-    }
-
-    /** Puts a delivery back to wait {@code delayMs} (on the store's clock) for its next attempt. */
-    public boolean retryIn(Delivery delivery, long delayMs, String errorJson) {
-        return recorded(delivery, PENDING, update("update relay_delivery set status = 'PENDING', next_attempt_at = "
-                + now + " + ?, lease_until = 0, last_error = ? where id = ? and status = 'INFLIGHT' and attempts = ?",
-                ps -> {
-                    ps.setLong(1, delayMs);
-                    ps.setString(2, truncate(errorJson, 8000));
-                    ps.setLong(3, delivery.id());
-                    ps.setInt(4, delivery.attempt());
-                }));
-    }
-
-    private static boolean recorded(Delivery delivery, String status, int rows) {
-        if (rows == 0) {
-            LOG.warn("Outcome {} of request {} to {} (attempt {}) not recorded: its lease ended and it was claimed "
-                    + "again", status, SafeText.value(delivery.requestId()), delivery.vendor(), delivery.attempt());
-        }
-        return rows == 1;
     }
 
     /** Forgets finished deliveries older than the dedupe window. */
