@@ -44,6 +44,7 @@ public final class PostgresSupport {
     public void reset() {
         try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
             s.execute("drop table if exists relay_delivery");
+            s.execute("drop table if exists relay_payload");
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at " + url + " is not usable: " + e.getMessage(), e);
         }
