@@ -205,6 +205,93 @@ public final class DeliveryStore implements Service {
         if (deliveries.isEmpty()) {
             return List.of();
         }
+        Lot lot = new Lot(deliveries);
+        waiting.add(lot);
+        // a group commit: whoever holds the lock commits every lot waiting by then in one transaction, so callers
+        // that arrive together (several queue consumers, a file and the queue) share one write to disk; a caller
+        // whose lot was committed by another while it waited returns at once
+        groupCommit.lock();
+        try {
+            if (!lot.done) {
+                List<Lot> group = new ArrayList<>();
+                for (Lot next; (next = waiting.poll()) != null; ) {
+                    group.add(next);
+                }
+                try {
+                    commitTogether(group);
+                } catch (RuntimeException e) {
+                    // not foreseen: every caller of the group hears of it and keeps its input to try again
+                    for (Lot l : group) {
+                        if (!l.done) {
+                            l.failure = new StoreUnavailableException("state store: cannot accept requests: " + e, e);
+                            l.done = true;
+                        }
+                    }
+                }
+            }
+        } finally {
+            groupCommit.unlock();
+        }
+        if (lot.failure != null) {
+            throw new StoreUnavailableException(lot.failure.getMessage(), lot.failure);
+        }
+        return lot.result;
+    }
+
+    /** One caller's deliveries waiting to be committed, and then what became of them. */
+    private static final class Lot {
+        final List<NewDelivery> deliveries;
+        List<Acceptance> result;
+        StoreUnavailableException failure;
+        volatile boolean done;
+
+        Lot(List<NewDelivery> deliveries) {
+            this.deliveries = deliveries;
+        }
+    }
+
+    private final java.util.concurrent.locks.ReentrantLock groupCommit = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.Queue<Lot> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private void commitTogether(List<Lot> group) {
+        if (group.size() > 1) {
+            List<NewDelivery> all = new ArrayList<>();
+            group.forEach(l -> all.addAll(l.deliveries));
+            try {
+                List<Acceptance> results = commitLot(all, false);
+                if (results != null) {
+                    int at = 0;
+                    for (Lot l : group) {
+                        l.result = results.subList(at, at + l.deliveries.size());
+                        at += l.deliveries.size();
+                        l.done = true;
+                    }
+                    return;
+                }
+            } catch (StoreUnavailableException e) {
+                group.forEach(l -> l.failure = e);
+                group.forEach(l -> l.done = true);
+                return;
+            }
+        }
+        // one lot, or a group one of whose deliveries the store refused: each lot on its own, so that one request
+        // never fails the others
+        for (Lot l : group) {
+            try {
+                l.result = commitLot(l.deliveries, true);
+            } catch (StoreUnavailableException e) {
+                l.failure = e;
+            }
+            l.done = true;
+        }
+    }
+
+    /**
+     * Commits {@code deliveries} in one transaction. When the store refuses one of them (a duplicate accepted by
+     * another relay at the same moment, or data it cannot hold) and {@code oneByOne} is false, nothing is committed
+     * and null is returned; with it true they are then taken one by one.
+     */
+    private List<Acceptance> commitLot(List<NewDelivery> deliveries, boolean oneByOne) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -220,6 +307,9 @@ public final class DeliveryStore implements Service {
                 if (!isDuplicate(e) && !isRefusedData(e)) {
                     throw e;
                 }
+                if (!oneByOne) {
+                    return null;
+                }
                 if (deliveries.size() == 1) {
                     if (isDuplicate(e)) {
                         return List.of(Acceptance.DUPLICATE);
@@ -234,7 +324,7 @@ public final class DeliveryStore implements Service {
         }
         List<Acceptance> result = new ArrayList<>();
         for (NewDelivery delivery : deliveries) {
-            result.add(enqueueAll(List.of(delivery)).get(0));
+            result.add(commitLot(List.of(delivery), true).get(0));
         }
         return result;
     }
