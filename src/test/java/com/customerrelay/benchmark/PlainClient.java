@@ -37,9 +37,16 @@ final class PlainClient {
             futures.add(pool.submit(() -> {
                 int i;
                 while ((i = next.getAndIncrement()) < requests) {
-                    client.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body.apply(i))).build(),
-                            HttpResponse.BodyHandlers.ofString());
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.apply(i))).build();
+                    try {
+                        client.send(request, HttpResponse.BodyHandlers.ofString());
+                    } catch (java.io.IOException closedUnderIt) {
+                        // a kept-alive connection the stub closed just as it was reused: send once more, as any
+                        // client would (the relay's retry policy does the same)
+                        client.send(request, HttpResponse.BodyHandlers.ofString());
+                    }
                 }
                 return null;
             }));

@@ -39,6 +39,7 @@ public final class VendorStub implements AutoCloseable {
     private final String markerField;
     private volatile long delayMs;
     private volatile Consumer<Received> listener = r -> { };
+    private volatile boolean keepBodies = true;
 
     static {
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -65,8 +66,10 @@ public final class VendorStub implements AutoCloseable {
             long at = System.nanoTime();
             JsonNode body = Json.parse(text);
             Received r = new Received(body, at);
-            synchronized (received) {
-                received.add(r);
+            if (keepBodies) {
+                synchronized (received) {
+                    received.add(r);
+                }
             }
             total.incrementAndGet();
             perMarker.computeIfAbsent(body.path(markerField).asText(""), k -> new AtomicInteger()).incrementAndGet();
@@ -121,6 +124,24 @@ public final class VendorStub implements AutoCloseable {
     public List<Received> received() {
         synchronized (received) {
             return new ArrayList<>(received);
+        }
+    }
+
+    /**
+     * The stub as a process of its own, so that its CPU stays out of a benchmark's figure for the relay: prints
+     * {@code url=<base url>} and then {@code total=<updates received>} for every line read on standard input, keeps
+     * no bodies, and ends when standard input closes. {@code -Dstub.delay-ms} makes each update take that long.
+     */
+    public static void main(String[] args) throws IOException {
+        try (VendorStub stub = new VendorStub("SOFCT_USER_1")) {
+            stub.keepBodies = false;
+            stub.delayMs(Long.getLong("stub.delay-ms", 0));
+            System.out.println("url=" + stub.baseUrl());
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    StandardCharsets.UTF_8));
+            while (in.readLine() != null) {
+                System.out.println("total=" + stub.total());
+            }
         }
     }
 
