@@ -17,6 +17,15 @@ import com.customerrelay.delivery.VendorUrls;
 import com.customerrelay.intake.FailedFileNotes;
 import com.customerrelay.intake.RequestFileReader;
 import com.customerrelay.intake.RequestIntake;
+import com.customerrelay.intake.DeadLetterReplay;
+import com.customerrelay.http.ApiKeys;
+import com.customerrelay.http.HttpApi;
+import com.customerrelay.observe.BrokerHealthCheck;
+import com.customerrelay.observe.RelayMetrics;
+import com.customerrelay.observe.StoreHealthCheck;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.queue.EmbeddedBroker;
 import com.customerrelay.queue.QueueMessageReader;
@@ -49,6 +58,8 @@ public final class RelayConfiguration implements CamelConfiguration {
         DeliveryStore store = DeliveryStore.open(settings);
         context.addService(store);
         DeadLetterWriter deadLetters = new DeadLetterWriter(settings.deadLetterDir());
+        RelayMetrics metrics = new RelayMetrics(metricsRegistry(context),
+                profiles.stream().map(VendorProfile::name).toList());
 
         Map<String, VendorSettings> vendors = new LinkedHashMap<>();
         for (VendorProfile profile : profiles) {
@@ -77,14 +88,16 @@ public final class RelayConfiguration implements CamelConfiguration {
             }
             callsPerAttempt.put(name, connector.callsPerAttempt());
             displayNames.put(name, connector.displayName());
-            context.getRegistry().bind(name + "CallLimits", new CallLimits(vendor.timeoutMs()));
+            context.getRegistry().bind(name + "CallLimits", new CallLimits(vendor.timeoutMs(),
+                    nanos -> metrics.call(name, nanos)));
             context.getRegistry().bind(name + "Pacing", new CallPacing(vendor.rateLimit()));
             connector.beans(vendor, logins).forEach(context.getRegistry()::bind);
         }
         // {{vendor-url:<name>}} in the delivery routes: the vendor's base-url, or its sandbox's
         context.getPropertiesComponent().addPropertiesFunction(new VendorUrls(vendors));
 
-        context.getRegistry().bind("jmsConnectionFactory", connectionFactory(context, settings));
+        ConnectionFactory jms = connectionFactory(context, settings);
+        context.getRegistry().bind("jmsConnectionFactory", jms);
         String queue = settings.string("relay.queue.name", "relay.updates");
         context.getRegistry().bind("queueMessageReader", new QueueMessageReader(queue, maxRequestBytes(settings)));
 
@@ -92,6 +105,17 @@ public final class RelayConfiguration implements CamelConfiguration {
         Dispatcher dispatcher = new Dispatcher(store, vendors, callsPerAttempt, context.createProducerTemplate(),
                 context.getExecutorServiceManager().newSingleThreadExecutor(store, "relay-dispatcher"));
         runner.setDispatcher(dispatcher);
+        runner.setMetrics(metrics);
+        for (String vendor : vendors.keySet()) {
+            metrics.gauge("relay.deliveries.pending", "deliveries waiting (new or for a retry)", vendor,
+                    v -> store.count("PENDING", v));
+            metrics.gauge("relay.deliveries.inflight", "deliveries being attempted now by this relay", vendor,
+                    dispatcher::inFlight);
+        }
+        // readiness (/observe/health/ready): the store answers and the broker takes connections; Camel adds its
+        // own checks of the routes and consumers
+        context.getRegistry().bind("stateStoreHealthCheck", new StoreHealthCheck(store));
+        context.getRegistry().bind("brokerHealthCheck", new BrokerHealthCheck(jms));
 
         context.getRegistry().bind("relaySettings", settings);
         context.getRegistry().bind("deliveryStore", store);
@@ -99,10 +123,31 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("requestValidator", validator);
         int maxRequestBytes = maxRequestBytes(settings);
         context.getRegistry().bind("requestFileReader", new RequestFileReader(maxRequestBytes));
-        context.getRegistry().bind("requestIntake", new RequestIntake(validator, store, deadLetters));
+        RequestIntake intake = new RequestIntake(validator, store, deadLetters);
+        intake.setMetrics(metrics);
+        context.getRegistry().bind("requestIntake", intake);
+        context.getRegistry().bind("httpApiKeys", new ApiKeys(settings.optional("relay.http.api-keys").orElse(null),
+                settings.dataDir().resolve("http-api-key")));
+        context.getRegistry().bind("httpApi", new HttpApi(intake, new QueueMessageReader("http", maxRequestBytes),
+                store, new DeadLetterReplay(settings.deadLetterDir(), intake), List.copyOf(vendors.keySet()),
+                settings.number("relay.http.max-body-bytes", 10_485_760)));
         context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
         context.getRegistry().bind("deliveryRunner", runner);
         context.getRegistry().bind("dispatcher", dispatcher);
+    }
+
+    /**
+     * The Micrometer registry that camel-micrometer-prometheus serves at /observe/metrics: bound here, under the name
+     * it looks for, so that the relay's own metrics and Camel's share it.
+     */
+    private static PrometheusMeterRegistry metricsRegistry(CamelContext context) {
+        PrometheusMeterRegistry registry = context.getRegistry().lookupByNameAndType(
+                MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
+        if (registry == null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        }
+        return registry;
     }
 
     /** relay.intake.max-request-bytes: the largest single request any intake takes. */

@@ -35,10 +35,17 @@ public final class CallLimits implements HttpClientConfigurer {
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 
     private final long timeoutMs;
+    private final java.util.function.LongConsumer took;
 
     /** Limits for calls that must be over within {@code timeoutMs} (relay.vendors.&lt;v&gt;.timeout-ms). */
     public CallLimits(long timeoutMs) {
+        this(timeoutMs, nanos -> { });
+    }
+
+    /** As {@link #CallLimits(long)}, telling {@code took} how long each call took, answer read, in nanoseconds. */
+    public CallLimits(long timeoutMs, java.util.function.LongConsumer took) {
         this.timeoutMs = timeoutMs;
+        this.took = took;
     }
 
     /**
@@ -65,6 +72,8 @@ public final class CallLimits implements HttpClientConfigurer {
     private final class Call {
         private volatile boolean expired;
         private final ScheduledFuture<?> abort;
+        private final long started = System.nanoTime();
+        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
         Call(Runnable cancel) {
             this.abort = TIMER.schedule(() -> {
@@ -75,6 +84,9 @@ public final class CallLimits implements HttpClientConfigurer {
 
         void end() {
             abort.cancel(false);
+            if (ended.compareAndSet(false, true)) {
+                took.accept(System.nanoTime() - started);
+            }
         }
 
         /** The failure to report: a timeout when the deadline cut the call off. */

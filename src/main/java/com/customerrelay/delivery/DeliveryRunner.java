@@ -42,6 +42,7 @@ public final class DeliveryRunner {
     private final Map<String, VendorSettings> settings;
     private final Map<String, String> displayNames;
     private Dispatcher dispatcher;
+    private com.customerrelay.observe.RelayMetrics metrics;
     private final Map<String, AtomicLong> recent = new ConcurrentHashMap<>();
     private final AtomicLong deliveredTotal = new AtomicLong();
 
@@ -55,6 +56,21 @@ public final class DeliveryRunner {
 
     public void setDispatcher(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
+    }
+
+    public void setMetrics(com.customerrelay.observe.RelayMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    private void measure(Delivery delivery, String outcome, String attempt) {
+        if (metrics != null) {
+            if (outcome != null) {
+                metrics.finished(delivery.vendor(), outcome, delivery.createdAt());
+            }
+            if (attempt != null) {
+                metrics.attempt(delivery.vendor(), attempt);
+            }
+        }
     }
 
     /**
@@ -147,6 +163,7 @@ public final class DeliveryRunner {
         switch (outcome.type()) {
             case DELIVERED -> {
                 count(delivery.vendor() + " delivered");
+                measure(delivery, "delivered", "ok");
                 deliveredTotal.incrementAndGet();
                 LOG.debug("Delivered request {} to {} (attempt {})", delivery.requestId(), delivery.vendor(),
                         delivery.attempt());
@@ -155,16 +172,19 @@ public final class DeliveryRunner {
             case REJECTED -> {
                 writeDeadLetter(delivery, "rejected", outcome);
                 count(delivery.vendor() + " rejected");
+                measure(delivery, "rejected", "failed");
                 return DeliveryStore.Finish.dead(delivery, errorJson(outcome));
             }
             case RETRY -> {
                 if (delivery.attempt() >= vendor.maxAttempts()) {
                     writeDeadLetter(delivery, "exhausted", outcome);
                     count(delivery.vendor() + " exhausted");
+                    measure(delivery, "exhausted", "failed");
                     return DeliveryStore.Finish.dead(delivery, errorJson(outcome));
                 }
                 long delay = RetryPolicy.delayMs(vendor, delivery.attempt(), outcome.retryAfterMs());
                 count(delivery.vendor() + " retrying");
+                measure(delivery, null, "retry");
                 LOG.info("Request {} to {}: attempt {} of {} failed ({}); next attempt in {} ms",
                         SafeText.value(delivery.requestId()), delivery.vendor(), delivery.attempt(),
                         vendor.maxAttempts(), SafeText.value(Secrets.mask(outcome.message())), delay);
@@ -189,6 +209,7 @@ public final class DeliveryRunner {
         String reason = "skipped: an update of this record that occurred at " + java.time.Instant.ofEpochMilli(newest)
                 + " was already delivered; this one occurred at " + java.time.Instant.ofEpochMilli(delivery.occurredAt());
         count(delivery.vendor() + " skipped");
+        measure(delivery, "skipped", null);
         LOG.info("Request {} to {} {}", SafeText.value(delivery.requestId()), delivery.vendor(), reason);
         return DeliveryStore.Finish.skipped(delivery, Json.write(Json.object().put("message", reason)));
     }

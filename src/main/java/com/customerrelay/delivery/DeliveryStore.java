@@ -72,7 +72,7 @@ public final class DeliveryStore implements Service {
     /** Due deliveries in arrival order, skipping any whose record has an earlier delivery still unfinished. */
     private static final String DUE = """
             select d.id, d.request_id, d.vendor, d.kind, d.attempts, d.first_attempt_at, p.request_json,
-                   p.source_json, d.status, d.record_key, d.occurred_at
+                   p.source_json, d.status, d.record_key, d.occurred_at, d.created_at
             from relay_delivery d join relay_payload p on p.id = d.id
             where d.vendor = ? and d.status = ? and %s
               and not exists (select 1 from relay_delivery e
@@ -496,7 +496,7 @@ public final class DeliveryStore implements Service {
                         Long occurred = rs.getObject(11, Long.class);
                         claimed.add(new Delivery(id, rs.getString(2), rs.getString(3), rs.getString(4), attempts + 1,
                                 first == 0 ? now : first, rs.getString(7), rs.getString(8), rs.getString(10),
-                                occurred));
+                                occurred, rs.getLong(12)));
                     }
                 }
             }
@@ -645,6 +645,41 @@ public final class DeliveryStore implements Service {
         } catch (SQLException e) {
             throw new StoreUnavailableException("state store: lookup failed: " + e.getMessage(), e);
         }
+    }
+
+    /** One round trip to the store; throws {@link StoreUnavailableException} when it does not answer. */
+    public void ping() {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select 1")) {
+            rs.next();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("state store: " + e.getMessage(), e);
+        }
+    }
+
+    /** A delivery of one request as the store keeps it, for GET /requests/{id}. */
+    public record Status(String vendor, String status, int attempts, long nextAttemptAt, Long lastAttemptAt,
+                         String lastErrorJson, String skipped) {
+    }
+
+    /** The deliveries of request {@code requestId}, one per vendor (empty: the store does not know it). */
+    public List<Status> statusOf(String requestId) {
+        List<Status> result = new ArrayList<>();
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select vendor, status, attempts, next_attempt_at, last_attempt_at, last_error, skipped "
+                        + "from relay_delivery where request_id = ? order by vendor")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long last = rs.getLong(5);
+                    result.add(new Status(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
+                            rs.wasNull() ? null : last, rs.getString(6), rs.getString(7)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("state store: lookup failed: " + e.getMessage(), e);
+        }
+        return result;
     }
 
     /** Number of deliveries not yet finished (waiting, retrying or in flight). */

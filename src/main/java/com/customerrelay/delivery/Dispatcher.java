@@ -146,6 +146,12 @@ public final class Dispatcher {
         return 2L * calls * vendor.timeoutMs() + rateWait + 5_000;
     }
 
+    /** Deliveries of {@code vendor} this relay has claimed and not yet finished (waiting for or in their attempt). */
+    public int inFlight(String vendor) {
+        AtomicInteger n = claimed.get(vendor);
+        return n == null ? 0 : n.get();
+    }
+
     /**
      * Called once when a delivery handed out by a round has finished its attempt, with what it came to: written by
      * the next round, which this asks for.

@@ -36,11 +36,22 @@ public final class RequestIntake {
     private final DeliveryStore store;
     private final DeadLetterWriter deadLetters;
     private final Map<String, AtomicLongArray> tallies = new ConcurrentHashMap<>();
+    private com.customerrelay.observe.RelayMetrics metrics;
+    /** The receipts of the acceptAll call in progress on this thread (invalid() adds to them). */
+    private final ThreadLocal<Map<IntakeItem, Receipt>> receipts = new ThreadLocal<>();
+
+    /** What became of one item handed to {@link #acceptAll}: its id, and the vendors per result. */
+    public record Receipt(String id, List<String> accepted, List<String> duplicates, List<String> invalid) {
+    }
 
     public RequestIntake(RequestValidator validator, DeliveryStore store, DeadLetterWriter deadLetters) {
         this.validator = validator;
         this.store = store;
         this.deadLetters = deadLetters;
+    }
+
+    public void setMetrics(com.customerrelay.observe.RelayMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /**
@@ -52,12 +63,42 @@ public final class RequestIntake {
      * @throws StoreUnavailableException when the store cannot take the lot; nothing of it was accepted
      */
     public void acceptAll(List<IntakeItem> items) {
+        acceptAll(items, null);
+    }
+
+    /**
+     * As {@link #acceptAll(List)}, for {@code onlyVendor} alone when it is not null (a replayed dead letter), and
+     * saying what became of each item, in order.
+     */
+    public List<Receipt> acceptAll(List<IntakeItem> items, String onlyVendor) {
+        Map<IntakeItem, Receipt> byItem = new java.util.IdentityHashMap<>();
+        for (IntakeItem item : items) {
+            byItem.put(item, new Receipt(idOf(item), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+        }
+        receipts.set(byItem);
+        try {
+            accept(items, onlyVendor);
+        } finally {
+            receipts.remove();
+        }
+        List<Receipt> result = new ArrayList<>();
+        for (IntakeItem item : items) {
+            Receipt receipt = byItem.get(item);
+            result.add(receipt);
+            if (metrics != null && !receipt.accepted().isEmpty()) {
+                metrics.accepted(item.source().path("intake").asText("other"));
+            }
+        }
+        return result;
+    }
+
+    private void accept(List<IntakeItem> items, String onlyVendor) {
         List<DeliveryStore.NewDelivery> deliveries = new ArrayList<>();
         List<IntakeItem> origins = new ArrayList<>();
         for (IntakeItem item : items) {
             int before = deliveries.size();
             try {
-                prepare(item, deliveries, origins);
+                prepare(item, deliveries, origins, onlyVendor);
             } catch (RuntimeException e) {
                 // a rule the validator did not foresee: this request alone is refused, none of its targets kept
                 deliveries.subList(before, deliveries.size()).clear();
@@ -74,9 +115,11 @@ public final class RequestIntake {
             DeliveryStore.NewDelivery delivery = deliveries.get(i);
             IntakeItem item = origins.get(i);
             AtomicLongArray tally = tally(item);
+            Receipt receipt = receipts.get().get(item);
             switch (results.get(i)) {
                 case NEW -> {
                     tally.incrementAndGet(ACCEPTED);
+                    receipt.accepted().add(delivery.vendor());
                     if (delivery.skipped() != null) {
                         LOG.debug("Request {} to {}: no place at {} for {}", SafeText.value(delivery.requestId()),
                                 delivery.vendor(), delivery.vendor(), delivery.skipped());
@@ -84,6 +127,7 @@ public final class RequestIntake {
                 }
                 case DUPLICATE -> {
                     tally.incrementAndGet(DUPLICATE);
+                    receipt.duplicates().add(delivery.vendor());
                     LOG.info("Request {} to {} was already accepted; this copy from {} is ignored",
                             SafeText.value(delivery.requestId()), delivery.vendor(), SafeText.value(nameOf(item)));
                 }
@@ -94,7 +138,8 @@ public final class RequestIntake {
     }
 
     /** Validates one item: invalid targets become dead letters, deliverable ones are added to {@code deliveries}. */
-    private void prepare(IntakeItem item, List<DeliveryStore.NewDelivery> deliveries, List<IntakeItem> origins) {
+    private void prepare(IntakeItem item, List<DeliveryStore.NewDelivery> deliveries, List<IntakeItem> origins,
+                         String onlyVendor) {
         if (item.json() == null) {
             invalid(item, idOf(item), null, null, item.parseError());
             return;
@@ -110,6 +155,9 @@ public final class RequestIntake {
         String source = Json.write(item.source());
         Set<String> present = request == null ? Set.of() : request.leaves().keySet();
         for (String vendor : result.vendors()) {
+            if (onlyVendor != null && !onlyVendor.equals(vendor)) {
+                continue;
+            }
             if (!result.deliverable(vendor)) {
                 invalid(item, result.id(), vendor, kind, result.message(vendor));
                 continue;
@@ -128,6 +176,13 @@ public final class RequestIntake {
     /** Writes one {@code invalid} dead letter for {@code item} (and {@code vendor}, null for the whole request). */
     private void invalid(IntakeItem item, String id, String vendor, String kind, String message) {
         tally(item).incrementAndGet(INVALID);
+        Map<IntakeItem, Receipt> current = receipts.get();
+        if (current != null && current.get(item) != null) {
+            current.get(item).invalid().add(message);
+        }
+        if (metrics != null) {
+            metrics.finished(vendor == null ? "none" : vendor, "invalid", null);
+        }
         deadLetters.write(new DeadLetterWriter.Letter(id, vendor, kind, "invalid", message, null, null, null, 0, null,
                 null, item.source(), item.json(), item.json() == null ? item.rawText() : null));
     }

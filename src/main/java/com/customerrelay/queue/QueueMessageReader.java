@@ -46,6 +46,17 @@ public final class QueueMessageReader {
     }
 
     private List<IntakeItem> read(byte[] bytes, String what, String messageId) throws IOException {
+        return read(bytes, what, index -> source(messageId, index));
+    }
+
+    /**
+     * Reads {@code bytes} — one request or a JSON array of them — as items whose source {@code sourceOf} gives (from
+     * the index in the array, null for a lone request); any intake that takes a whole body at once uses it.
+     *
+     * @throws JsonProcessingException when the bytes are not one JSON value
+     */
+    public List<IntakeItem> read(byte[] bytes, String what, java.util.function.Function<Integer, ObjectNode> sourceOf)
+            throws IOException {
         List<IntakeItem> items = new ArrayList<>();
         List<Long> starts = new ArrayList<>();
         boolean array;
@@ -53,7 +64,7 @@ public final class QueueMessageReader {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return List.of(new IntakeItem(null, "", what + " is not valid JSON: the body is empty",
-                        source(messageId, null)));
+                        sourceOf.apply(null)));
             }
             array = first == JsonToken.START_ARRAY;
             if (array) {
@@ -76,7 +87,7 @@ public final class QueueMessageReader {
         for (int i = 0; i + 1 < starts.size(); i++) {
             int start = starts.get(i).intValue();
             int size = trimmedEnd(bytes, start, starts.get(i + 1).intValue()) - start;
-            ObjectNode source = source(messageId, array ? i : null);
+            ObjectNode source = sourceOf.apply(array ? i : null);
             if (size > maxRequestBytes) {
                 items.add(RequestFileReader.oversized((array ? "element " + i + " of " : "") + what, head(bytes, start),
                         size, maxRequestBytes, source));

@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +40,8 @@ import static org.awaitility.Awaitility.await;
  * the state store on PostgreSQL, which becomes unreachable for 40 s — longer than those 10 attempts would last. The
  * relay holds the message in hand and backs off instead of rolling it back, and leaves a file dropped meanwhile in
  * the inbox: once the store is back, every message queued before and during the outage and every line of the file
- * is delivered exactly once, and nothing is in the broker's DLQ.
+ * is delivered exactly once, and nothing is in the broker's DLQ. Meanwhile /observe/health/ready answers 503 naming
+ * the state store, and 200 again once it is back.
  */
 class StoreOutageTest {
 
@@ -80,6 +85,7 @@ class StoreOutageTest {
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .start();
 
+        await().atMost(Duration.ofSeconds(15)).until(() -> ready().statusCode() == 200);
         List<String> markers = new ArrayList<>();
         try (QueueProducer producer = new QueueProducer(brokerUrl, "relay.updates")) {
             producer.send(messages("warm-up", 5, markers));
@@ -100,7 +106,11 @@ class StoreOutageTest {
                 .until(() -> Files.exists(relay.inbox().resolve("during-outage.ndjson"))
                         && !Files.exists(relay.failed("during-outage.ndjson")) && dlq().getMessageCount() == 0
                         && vendor.total() == 5);
+        HttpResponse<String> down = ready();
+        assertThat(down.statusCode()).as("not ready while PostgreSQL is away").isEqualTo(503);
+        assertThat(down.body()).contains("\"DOWN\"").contains("state-store").doesNotContain(pg.password);
         proxy.up();
+        await().atMost(Duration.ofSeconds(30)).until(() -> ready().statusCode() == 200);
 
         await().atMost(Duration.ofSeconds(90)).until(() -> vendor.distinct() == markers.size()
                 && relay.store().unfinished() == 0);
@@ -111,6 +121,13 @@ class StoreOutageTest {
         assertThat(broker.getActiveMQServer().locateQueue(SimpleString.of("relay.updates")).getMessageCount())
                 .as("every message taken off the queue").isZero();
         assertThat(relay.deadLetters()).isEmpty();
+    }
+
+    /** The relay's readiness, /observe/health/ready on the management port. */
+    private HttpResponse<String> ready() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(relay.managementUrl() + "/observe/health/ready")).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<String> messages(String prefix, int count, List<String> markers) {

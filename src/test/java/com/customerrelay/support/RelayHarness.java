@@ -42,6 +42,9 @@ public final class RelayHarness implements AutoCloseable {
         set("relay.dispatch.poll-ms", "50");
         set("camel.main.shutdown-timeout", "5");
         set("relay.broker.embedded-url", "");
+        // every relay of a test on ports of its own: the defaults 8080 and 9876 are the user's
+        set("camel.server.port", String.valueOf(Ports.free()));
+        set("camel.management.port", String.valueOf(Ports.free()));
         for (String vendor : List.of("expandable", "rpm", "socialhub", "soliditech")) {
             set("relay.vendors." + vendor + ".initial-delay-ms", "100");
             set("relay.vendors." + vendor + ".max-delay-ms", "1000");
@@ -54,6 +57,16 @@ public final class RelayHarness implements AutoCloseable {
         String url = "tcp://localhost:" + Ports.free();
         set("relay.broker.embedded-url", url);
         return url;
+    }
+
+    /** The relay's HTTP API root, e.g. {@code http://127.0.0.1:PORT}. */
+    public String apiUrl() {
+        return "http://127.0.0.1:" + properties.getProperty("camel.server.port");
+    }
+
+    /** The management root (health, metrics), e.g. {@code http://127.0.0.1:PORT}. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + properties.getProperty("camel.management.port");
     }
 
     public RelayHarness set(String key, String value) {

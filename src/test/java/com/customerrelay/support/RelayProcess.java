@@ -50,7 +50,9 @@ public final class RelayProcess implements AutoCloseable {
                 "-Drelay.inbox.poll-ms=100",
                 "-Drelay.inbox.read-lock-min-age-ms=300",
                 "-Drelay.dispatch.poll-ms=50",
-                "-Dcamel.main.shutdown-timeout=10"));
+                "-Dcamel.main.shutdown-timeout=10",
+                "-Dcamel.server.port=" + Ports.free(),
+                "-Dcamel.management.port=" + Ports.free()));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("com.customerrelay.RelayMain");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

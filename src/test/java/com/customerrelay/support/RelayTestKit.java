@@ -54,6 +54,8 @@ public abstract class RelayTestKit extends CamelMainTestSupport {
         properties.setProperty("relay.inbox.poll-ms", "100");
         properties.setProperty("relay.inbox.read-lock-min-age-ms", "300");
         properties.setProperty("relay.broker.embedded-url", "");
+        properties.setProperty("camel.server.port", String.valueOf(Ports.free()));
+        properties.setProperty("camel.management.port", String.valueOf(Ports.free()));
         configure(properties);
         return properties;
     }

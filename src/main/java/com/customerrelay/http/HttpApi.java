@@ -1,0 +1,283 @@
+package com.customerrelay.http;
+
+import com.customerrelay.core.Json;
+import com.customerrelay.core.SafeText;
+import com.customerrelay.core.Secrets;
+import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.delivery.StoreUnavailableException;
+import com.customerrelay.intake.DeadLetterReplay;
+import com.customerrelay.intake.IntakeItem;
+import com.customerrelay.intake.RequestIntake;
+import com.customerrelay.queue.QueueMessageReader;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The relay's HTTP API (PRODUCT.md §7), one method per call of routes/http-api.camel.yaml: each reads what the call
+ * carries and leaves the answer — status in {@code CamelHttpResponseCode}, JSON body — on the message. A call that
+ * cannot be answered as asked throws {@link ApiProblem}, which the route configuration turns into its answer.
+ */
+public final class HttpApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    private final RequestIntake intake;
+    private final QueueMessageReader reader;
+    private final DeliveryStore store;
+    private final DeadLetterReplay deadLetters;
+    private final List<String> vendors;
+    private final long maxBodyBytes;
+    private final String console;
+
+    public HttpApi(RequestIntake intake, QueueMessageReader reader, DeliveryStore store, DeadLetterReplay deadLetters,
+                   List<String> vendors, long maxBodyBytes) {
+        this.intake = intake;
+        this.reader = reader;
+        this.store = store;
+        this.deadLetters = deadLetters;
+        this.vendors = vendors;
+        this.maxBodyBytes = maxBodyBytes;
+        try (InputStream in = HttpApi.class.getResourceAsStream("/console/index.html")) {
+            this.console = in == null ? "<!doctype html><title>Customer Relay</title>console missing"
+                    : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** POST /updates: one request or an array; 202 once every valid one is durably accepted. */
+    public void updates(Exchange exchange) {
+        byte[] body = body(exchange);
+        if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
+            throw new ApiProblem(400, "the body is empty: send one request or a JSON array of requests");
+        }
+        List<IntakeItem> items;
+        try {
+            items = reader.read(body, "the body of POST /updates", index -> {
+                ObjectNode source = Json.object().put("intake", "http").put("name", "POST /updates");
+                if (index != null) {
+                    source.put("index", index);
+                }
+                return source;
+            });
+        } catch (JsonProcessingException e) {
+            throw new ApiProblem(400, "the body is not JSON: " + SafeText.value(e.getOriginalMessage())
+                    + "; nothing was accepted");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<RequestIntake.Receipt> receipts = intake.acceptAll(items, null);
+        ObjectNode answer = Json.object();
+        ArrayNode accepted = answer.putArray("accepted");
+        ArrayNode duplicates = answer.putArray("duplicates");
+        ArrayNode invalid = answer.putArray("invalid");
+        for (int i = 0; i < receipts.size(); i++) {
+            RequestIntake.Receipt receipt = receipts.get(i);
+            if (!receipt.accepted().isEmpty()) {
+                ObjectNode one = accepted.addObject().put("id", receipt.id());
+                receipt.accepted().forEach(one.putArray("vendors")::add);
+            }
+            if (!receipt.duplicates().isEmpty()) {
+                duplicates.add(receipt.id());
+            }
+            for (String message : receipt.invalid()) {
+                invalid.addObject().put("index", i).put("id", receipt.id()).put("message", Secrets.mask(message));
+            }
+        }
+        answer(exchange, 202, answer);
+    }
+
+    /** GET /requests/{id}: what became of a request at each of its vendors. */
+    public void request(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("id", String.class);
+        List<DeliveryStore.Status> deliveries = id == null ? List.of() : store.statusOf(id);
+        if (deliveries.isEmpty()) {
+            throw new ApiProblem(404, "no request " + SafeText.value(id) + " is known to the relay");
+        }
+        ObjectNode answer = Json.object().put("id", id);
+        ArrayNode list = answer.putArray("deliveries");
+        for (DeliveryStore.Status d : deliveries) {
+            ObjectNode one = list.addObject().put("vendor", d.vendor()).put("status", statusName(d.status()))
+                    .put("attempts", d.attempts());
+            if ("PENDING".equals(d.status())) {
+                one.put("nextAttemptAt", Instant.ofEpochMilli(d.nextAttemptAt()).toString());
+            }
+            if (d.lastAttemptAt() != null) {
+                one.put("lastAttemptAt", Instant.ofEpochMilli(d.lastAttemptAt()).toString());
+            }
+            if (d.lastErrorJson() != null) {
+                one.set("lastError", parseOrText(d.lastErrorJson()));
+            }
+            ArrayNode skipped = one.putArray("skippedFields");
+            if (d.skipped() != null) {
+                for (String field : d.skipped().split(",")) {
+                    skipped.add(field);
+                }
+            }
+        }
+        answer(exchange, 200, answer);
+    }
+
+    /** GET /dead-letters?vendor=&reason=&limit=: the dead letters not yet replayed, newest first. */
+    public void deadLetters(Exchange exchange) {
+        String vendor = exchange.getMessage().getHeader("vendor", String.class);
+        String reason = exchange.getMessage().getHeader("reason", String.class);
+        int limit = limit(exchange.getMessage().getHeader("limit", String.class));
+        ArrayNode answer = Json.MAPPER.createArrayNode();
+        for (DeadLetterReplay.Letter letter : deadLetters.list(letter -> matches(letter, vendor)
+                && matches(letter.path("reason"), reason), limit)) {
+            ObjectNode record = letter.record().deepCopy();
+            record.put("file", letter.file().getFileName().toString());
+            answer.add(record);
+        }
+        answer(exchange, 200, answer);
+    }
+
+    /** POST /dead-letters/replay: {"requestIds":[…]}, {"vendor":…,"reason":…} or {"all":true}. */
+    public void replay(Exchange exchange) {
+        JsonNode filter;
+        try {
+            filter = Json.MAPPER.readTree(body(exchange));
+        } catch (IOException e) {
+            throw new ApiProblem(400, "the body is not JSON: give {\"requestIds\":[…]}, {\"vendor\":…,\"reason\":…} "
+                    + "or {\"all\":true}");
+        }
+        Predicate<JsonNode> which;
+        if (filter != null && filter.path("all").asBoolean(false)) {
+            which = letter -> true;
+        } else if (filter != null && filter.path("requestIds").isArray()) {
+            Set<String> ids = new HashSet<>();
+            filter.path("requestIds").forEach(id -> ids.add(id.asText()));
+            which = letter -> ids.contains(letter.path("requestId").asText());
+        } else if (filter != null && (filter.hasNonNull("vendor") || filter.hasNonNull("reason"))) {
+            String vendor = filter.path("vendor").asText(null);
+            String reason = filter.path("reason").asText(null);
+            which = letter -> matches(letter, vendor) && matches(letter.path("reason"), reason);
+        } else {
+            throw new ApiProblem(400, "say which dead letters to replay: {\"requestIds\":[…]}, "
+                    + "{\"vendor\":…,\"reason\":…} or {\"all\":true}");
+        }
+        answer(exchange, 200, Json.object().put("replayed", deadLetters.replay(which)));
+    }
+
+    /** GET /vendors: per vendor, the deliveries delivered, pending, in flight, dead and skipped (the console's). */
+    public void vendors(Exchange exchange) {
+        ArrayNode answer = Json.MAPPER.createArrayNode();
+        for (String vendor : vendors) {
+            answer.addObject().put("vendor", vendor).put("delivered", store.count("DELIVERED", vendor))
+                    .put("pending", store.count("PENDING", vendor)).put("inFlight", store.count("INFLIGHT", vendor))
+                    .put("dead", store.count("DEAD", vendor)).put("skipped", store.count("SKIPPED", vendor));
+        }
+        answer(exchange, 200, answer);
+    }
+
+    /** GET /sync, /sync/{job}, POST /sync/{job}/run: scheduled sync jobs are not built yet. */
+    public void syncJobs(Exchange exchange) {
+        throw new ApiProblem(404, "scheduled sync jobs are not built in this version of the relay");
+    }
+
+    /** GET /: the console page (no key needed; the page asks for one and uses the calls above). */
+    public void console(Exchange exchange) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
+        exchange.getMessage().setBody(console);
+    }
+
+    /** The answer to a call that failed: its status and {"error": message}; never a stack trace or a secret. */
+    public void problem(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int status;
+        String message;
+        if (failure instanceof ApiProblem problem) {
+            status = problem.status();
+            message = problem.getMessage();
+        } else if (failure instanceof StoreUnavailableException) {
+            status = 503;
+            message = "the state store is not available; try again shortly";
+            LOG.warn("HTTP API: {}", SafeText.value(Secrets.mask(String.valueOf(failure.getMessage()))));
+        } else {
+            status = 500;
+            message = "the relay could not answer this call";
+            LOG.error("HTTP API call failed: {}", SafeText.value(Secrets.mask(String.valueOf(failure))));
+        }
+        answer(exchange, status, Json.object().put("error", Secrets.mask(message)));
+    }
+
+    private byte[] body(Exchange exchange) {
+        Long declared = exchange.getMessage().getHeader("Content-Length", Long.class);
+        if (declared != null && declared > maxBodyBytes) {
+            throw new ApiProblem(413, "the body is larger than relay.http.max-body-bytes (" + maxBodyBytes + ")");
+        }
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        if (body == null) {
+            return new byte[0];
+        }
+        if (body.length > maxBodyBytes) {
+            throw new ApiProblem(413, "the body is larger than relay.http.max-body-bytes (" + maxBodyBytes + ")");
+        }
+        return body;
+    }
+
+    private static void answer(Exchange exchange, int status, JsonNode body) {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(Json.write(body));
+    }
+
+    private static boolean matches(JsonNode value, String wanted) {
+        return wanted == null || wanted.isEmpty() || wanted.equals(value.isObject() ? value.path("vendor").asText()
+                : value.asText());
+    }
+
+    private static int limit(String text) {
+        if (text == null || text.isEmpty()) {
+            return 100;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit < 1 || limit > 10_000) {
+                throw new NumberFormatException();
+            }
+            return limit;
+        } catch (NumberFormatException e) {
+            throw new ApiProblem(400, "limit must be a number from 1 to 10000, not " + SafeText.value(text));
+        }
+    }
+
+    private static String statusName(String status) {
+        return switch (status) {
+            case "PENDING" -> "pending";
+            case "INFLIGHT" -> "in-flight";
+            case "DELIVERED" -> "delivered";
+            case "DEAD" -> "dead";
+            case "SKIPPED" -> "skipped";
+            default -> status.toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static JsonNode parseOrText(String text) {
+        try {
+            return Json.parse(text);
+        } catch (JsonProcessingException e) {
+            return Json.object().put("message", text);
+        }
+    }
+
+}

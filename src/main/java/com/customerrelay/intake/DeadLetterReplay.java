@@ -1,0 +1,125 @@
+package com.customerrelay.intake;
+
+import com.customerrelay.core.Json;
+import com.customerrelay.core.SafeText;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * The dead letters in relay.dead-letter.dir, listed and replayed. A replayed dead letter's request is taken in
+ * again for its vendor alone, through the same acceptance as every intake: a delivery that is dead in the store is
+ * delivered afresh (past the dedupe window), one delivered meanwhile is never sent again. Its file then moves to
+ * {@code .replayed/}. An {@code invalid} dead letter is not replayed: its request must be mended and sent again.
+ */
+public final class DeadLetterReplay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterReplay.class);
+    private static final Set<String> REPLAYABLE = Set.of("rejected", "exhausted");
+
+    private final Path dir;
+    private final RequestIntake intake;
+
+    public DeadLetterReplay(Path dir, RequestIntake intake) {
+        this.dir = dir;
+        this.intake = intake;
+    }
+
+    /** One dead letter file and its record. */
+    public record Letter(Path file, ObjectNode record) {
+    }
+
+    /** The dead letters not yet replayed that {@code filter} matches, newest first, at most {@code limit}. */
+    public List<Letter> list(Predicate<JsonNode> filter, int limit) {
+        List<Letter> letters = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return letters;
+        }
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            files = listing.filter(f -> f.getFileName().toString().endsWith(".json") && Files.isRegularFile(f))
+                    .sorted(Comparator.comparing(DeadLetterReplay::modified).reversed()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the dead letters in " + dir + ": " + e.getMessage(), e);
+        }
+        for (Path file : files) {
+            if (letters.size() >= limit) {
+                break;
+            }
+            ObjectNode record = read(file);
+            if (record != null && filter.test(record)) {
+                letters.add(new Letter(file, record));
+            }
+        }
+        return letters;
+    }
+
+    /** Replays the dead letters {@code filter} matches; returns how many were sent on their way again. */
+    public int replay(Predicate<JsonNode> filter) {
+        int replayed = 0;
+        for (Letter letter : list(filter, Integer.MAX_VALUE)) {
+            ObjectNode record = letter.record();
+            String vendor = record.path("vendor").asText(null);
+            if (!REPLAYABLE.contains(record.path("reason").asText()) || vendor == null
+                    || !record.path("request").isObject()) {
+                continue;
+            }
+            ObjectNode source = record.path("source").isObject() ? ((ObjectNode) record.path("source")).deepCopy()
+                    : Json.object();
+            source.put("replayedFrom", letter.file().getFileName().toString());
+            IntakeItem item = new IntakeItem(record.path("request"), null, null, source);
+            RequestIntake.Receipt receipt = intake.acceptAll(List.of(item), vendor).get(0);
+            if (!receipt.accepted().isEmpty()) {
+                replayed++;
+            }
+            if (!receipt.accepted().isEmpty() || !receipt.duplicates().isEmpty()) {
+                moveToReplayed(letter.file());
+                LOG.info("Dead letter {} replayed: {}", SafeText.value(letter.file().getFileName().toString()),
+                        receipt.accepted().isEmpty() ? "already delivered or on its way, not sent again"
+                                : "to be delivered again to " + vendor);
+            }
+        }
+        return replayed;
+    }
+
+    private void moveToReplayed(Path file) {
+        try {
+            Path target = dir.resolve(".replayed");
+            Files.createDirectories(target);
+            Files.move(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn("Replayed dead letter {} could not be moved to .replayed/: {}", file.getFileName(),
+                    SafeText.value(e.getMessage()));
+        }
+    }
+
+    private static ObjectNode read(Path file) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(file.toFile());
+            return node instanceof ObjectNode object ? object : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static long modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

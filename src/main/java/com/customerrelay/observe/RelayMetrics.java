@@ -1,0 +1,111 @@
+package com.customerrelay.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The relay's own metrics (PRODUCT.md §7), in the Micrometer registry that Camel's camel-micrometer-prometheus
+ * serves at /observe/metrics beside Camel's route metrics. Every vendor's counters exist from the start at zero, so
+ * a scrape shows the whole set before the first request. The timers are Prometheus histograms.
+ */
+public final class RelayMetrics {
+
+    /** The outcomes of relay_deliveries_total. */
+    public static final List<String> OUTCOMES = List.of("delivered", "rejected", "exhausted", "skipped", "invalid");
+    /** The results of relay_delivery_attempts_total. */
+    public static final List<String> RESULTS = List.of("ok", "retry", "failed");
+    /** The intakes of relay_requests_accepted_total. */
+    public static final List<String> INTAKES = List.of("file", "queue", "kafka", "http", "sync");
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public RelayMetrics(MeterRegistry registry, List<String> vendors) {
+        this.registry = registry;
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                if (id.getType() == Meter.Type.TIMER && id.getName().startsWith("relay.")) {
+                    return DistributionStatisticConfig.builder().percentilesHistogram(true)
+                            .minimumExpectedValue((double) Duration.ofMillis(1).toNanos())
+                            .maximumExpectedValue((double) Duration.ofHours(1).toNanos()).build().merge(config);
+                }
+                return config;
+            }
+        });
+        INTAKES.forEach(this::counterAccepted);
+        for (String vendor : vendors) {
+            OUTCOMES.forEach(outcome -> deliveries(vendor, outcome));
+            RESULTS.forEach(result -> attempts(vendor, result));
+        }
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    private Counter counterAccepted(String intake) {
+        return counters.computeIfAbsent("accepted|" + intake, k -> Counter.builder("relay.requests.accepted")
+                .description("requests durably accepted").tag("intake", intake).register(registry));
+    }
+
+    private Counter deliveries(String vendor, String outcome) {
+        return counters.computeIfAbsent("deliveries|" + vendor + "|" + outcome, k ->
+                Counter.builder("relay.deliveries").description("deliveries finished").tag("vendor", vendor)
+                        .tag("outcome", outcome).register(registry));
+    }
+
+    private Counter attempts(String vendor, String result) {
+        return counters.computeIfAbsent("attempts|" + vendor + "|" + result, k ->
+                Counter.builder("relay.delivery.attempts").description("delivery attempts made (vendor calls)")
+                        .tag("vendor", vendor).tag("result", result).register(registry));
+    }
+
+    /** A request durably accepted by {@code intake} (file, queue, kafka, http, sync). */
+    public void accepted(String intake) {
+        counterAccepted(INTAKES.contains(intake) ? intake : "other").increment();
+    }
+
+    /** A delivery finished as {@code outcome}; {@code acceptedAt} (epoch ms, or null) times it from acceptance. */
+    public void finished(String vendor, String outcome, Long acceptedAt) {
+        deliveries(vendor, outcome).increment();
+        if (acceptedAt != null && !"invalid".equals(outcome)) {
+            Timer.builder("relay.delivery").description("from acceptance to the final outcome").tag("vendor", vendor)
+                    .register(registry)
+                    .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - acceptedAt)));
+        }
+    }
+
+    /** An attempt at {@code vendor} came to {@code result} (ok, retry, failed). */
+    public void attempt(String vendor, String result) {
+        attempts(vendor, result).increment();
+    }
+
+    /** One HTTP call to {@code vendor} took {@code nanos}. */
+    public void call(String vendor, long nanos) {
+        Timer.builder("relay.vendor.call").description("one vendor call").tag("vendor", vendor).register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+
+    /** A gauge per vendor, read at each scrape (NaN when it cannot be read, e.g. the store is away). */
+    public void gauge(String name, String description, String vendor, ToDoubleFunction<String> value) {
+        Gauge.builder(name, vendor, v -> {
+            try {
+                return value.applyAsDouble(v);
+            } catch (RuntimeException e) {
+                return Double.NaN;
+            }
+        }).description(description).tag("vendor", vendor).register(registry);
+    }
+}

@@ -1,0 +1,29 @@
+package com.customerrelay.observe;
+
+import com.customerrelay.core.SafeText;
+import com.customerrelay.delivery.DeliveryStore;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+import java.util.Map;
+
+/** Readiness: the state store answers (a round trip), so requests can be accepted and deliveries recorded. */
+public final class StoreHealthCheck extends AbstractHealthCheck {
+
+    private final DeliveryStore store;
+
+    public StoreHealthCheck(DeliveryStore store) {
+        super("relay", "state-store");
+        this.store = store;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        try {
+            store.ping();
+            builder.up();
+        } catch (RuntimeException e) {
+            builder.down().message("the state store does not answer: " + SafeText.value(e.getMessage()));
+        }
+    }
+}
