@@ -1,0 +1,121 @@
+package com.customerrelay.http;
+
+import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.Requests;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The console at GET / in a real headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs):
+ * the page asks for the key, shows the counts per vendor and the dead letters, and its replay button has a dead
+ * letter delivered once the vendor is mended.
+ */
+class ConsoleBrowserTest {
+
+    private static final String KEY = "console-key-0c41";
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    @TempDir
+    Path dir;
+    RelayHarness relay;
+    WireMockServer expandable;
+    WebDriver browser;
+
+    @AfterEach
+    void tearDown() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+        if (expandable != null) {
+            expandable.stop();
+        }
+    }
+
+    @Test
+    void theConsoleShowsTheCountsAndItsReplayButtonHasADeadLetterDelivered() throws Exception {
+        assumeThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER))
+                .as("Debian's chromium and chromium-driver (bash .ci/run installs them)").isTrue();
+        expandable = new WireMockServer(options().dynamicPort());
+        expandable.start();
+        expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
+        expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json").withBody("{\"MESSAGE\":\"Contact record is locked\"}")));
+        relay = new RelayHarness(dir).set("relay.http.api-keys", KEY)
+                .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
+                .set("relay.vendors.expandable.max-attempts", "1").start();
+        relay.drop("two.ndjson", Requests.expandableContact("fine-1", "ABCCORP", "FINE", "{\"title\":\"t\"}") + "\n"
+                + Requests.expandableContact("locked-1", "ABCCORP", "LOCKED", "{\"title\":\"t\"}") + "\n");
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == 2);
+        // the first one is mended at once and dropped again, so the page has one delivered and one dead
+        expandable.stubFor(post(urlEqualTo("/api/customer-contact-update"))
+                .withRequestBody(matchingJsonPath("$.CUST_CONTACT", equalTo("FINE"))).willReturn(okJson("{}")));
+        HttpResponse<String> replayed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(relay.apiUrl() + "/dead-letters/replay")).header("X-API-Key", KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"requestIds\":[\"fine-1\"]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(replayed.body()).isEqualTo("{\"replayed\":1}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable") == 1);
+
+        System.setProperty("webdriver.chrome.driver", DRIVER.toString());
+        ChromeOptions chrome = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"));
+        browser = new ChromeDriver(chrome);
+        browser.get(relay.apiUrl() + "/");
+        browser.findElement(By.id("key")).sendKeys(KEY);
+        browser.findElement(By.cssSelector("#login button")).click();
+
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> text("#vendors tr[data-vendor='expandable'] td.delivered").equals("1")
+                && text("#vendors tr[data-vendor='expandable'] td.dead").equals("1"));
+        WebElement row = browser.findElement(By.cssSelector("#dead tr[data-request='locked-1']"));
+        assertThat(row.getText()).contains("expandable").contains("exhausted").contains("locked");
+        assertThat(browser.findElements(By.cssSelector("#dead tbody tr"))).as("the replayed one is gone").hasSize(1);
+
+        expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(okJson("{}")));
+        row.findElement(By.cssSelector("button.replay")).click();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable") == 2);
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+                .until(() -> text("#vendors tr[data-vendor='expandable'] td.delivered").equals("2")
+                        && browser.findElements(By.cssSelector("#dead tr[data-request='locked-1']")).isEmpty());
+        expandable.verify(2, postRequestedFor(urlEqualTo("/api/customer-contact-update"))
+                .withRequestBody(matchingJsonPath("$.CUST_CONTACT", equalTo("LOCKED"))));
+    }
+
+    private String text(String css) {
+        return browser.findElement(By.cssSelector(css)).getText().trim();
+    }
+}
