@@ -5,36 +5,36 @@ import com.customerrelay.connector.Connectors;
 import com.customerrelay.core.FatalErrors;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.RequestValidator;
+import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.CallLimits;
+import com.customerrelay.delivery.CallPacing;
 import com.customerrelay.delivery.DeadLetterWriter;
 import com.customerrelay.delivery.DeliveryRunner;
 import com.customerrelay.delivery.DeliveryStore;
 import com.customerrelay.delivery.Dispatcher;
-import com.customerrelay.delivery.CallPacing;
 import com.customerrelay.delivery.VendorUrls;
+import com.customerrelay.http.ApiKeys;
+import com.customerrelay.http.HttpApi;
+import com.customerrelay.intake.DeadLetterReplay;
 import com.customerrelay.intake.FailedFileNotes;
 import com.customerrelay.intake.RequestFileReader;
 import com.customerrelay.intake.RequestIntake;
-import com.customerrelay.intake.DeadLetterReplay;
-import com.customerrelay.http.ApiKeys;
-import com.customerrelay.http.HttpApi;
 import com.customerrelay.observe.BrokerHealthCheck;
 import com.customerrelay.observe.RelayMetrics;
 import com.customerrelay.observe.StoreHealthCheck;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.camel.component.micrometer.MicrometerConstants;
-import com.customerrelay.core.Secrets;
 import com.customerrelay.queue.EmbeddedBroker;
 import com.customerrelay.queue.QueueMessageReader;
 import com.customerrelay.sandbox.SandboxServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +129,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("httpApiKeys", new ApiKeys(settings.optional("relay.http.api-keys").orElse(null),
                 settings.dataDir().resolve("http-api-key")));
         context.getRegistry().bind("httpApi", new HttpApi(intake, new QueueMessageReader("http", maxRequestBytes),
-                store, new DeadLetterReplay(settings.deadLetterDir(), intake), List.copyOf(vendors.keySet()),
+                store, new DeadLetterReplay(settings.deadLetterDir(), intake, store), List.copyOf(vendors.keySet()),
                 settings.number("relay.http.max-body-bytes", 10_485_760)));
         context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
         context.getRegistry().bind("deliveryRunner", runner);

@@ -2,6 +2,7 @@ package com.customerrelay.intake;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.core.SafeText;
+import com.customerrelay.delivery.DeliveryStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
@@ -23,7 +24,9 @@ import java.util.stream.Stream;
  * The dead letters in relay.dead-letter.dir, listed and replayed. A replayed dead letter's request is taken in
  * again for its vendor alone, through the same acceptance as every intake: a delivery that is dead in the store is
  * delivered afresh (past the dedupe window), one delivered meanwhile is never sent again. Its file then moves to
- * {@code .replayed/}. An {@code invalid} dead letter is not replayed: its request must be mended and sent again.
+ * {@code .replayed/}. An {@code invalid} dead letter is not replayed: its request must be mended and sent again. A
+ * dead letter whose delivery the store still has in flight (written a moment before its outcome) is left for a later
+ * replay, so that it is not taken for a delivery already on its way.
  */
 public final class DeadLetterReplay {
 
@@ -32,10 +35,12 @@ public final class DeadLetterReplay {
 
     private final Path dir;
     private final RequestIntake intake;
+    private final DeliveryStore store;
 
-    public DeadLetterReplay(Path dir, RequestIntake intake) {
+    public DeadLetterReplay(Path dir, RequestIntake intake, DeliveryStore store) {
         this.dir = dir;
         this.intake = intake;
+        this.store = store;
     }
 
     /** One dead letter file and its record. */
@@ -77,6 +82,13 @@ public final class DeadLetterReplay {
                     || !record.path("request").isObject()) {
                 continue;
             }
+            if (stillInFlight(record.path("requestId").asText(), vendor)) {
+                // its outcome is not recorded yet (the dispatch round that writes it has not run): replayed now,
+                // it would count as already on its way; it is left for a later replay
+                LOG.info("Dead letter {} not replayed yet: its delivery is still being recorded",
+                        SafeText.value(letter.file().getFileName().toString()));
+                continue;
+            }
             ObjectNode source = record.path("source").isObject() ? ((ObjectNode) record.path("source")).deepCopy()
                     : Json.object();
             source.put("replayedFrom", letter.file().getFileName().toString());
@@ -93,6 +105,11 @@ public final class DeadLetterReplay {
             }
         }
         return replayed;
+    }
+
+    private boolean stillInFlight(String requestId, String vendor) {
+        return store.statusOf(requestId).stream()
+                .anyMatch(d -> d.vendor().equals(vendor) && "INFLIGHT".equals(d.status()));
     }
 
     private void moveToReplayed(Path file) {

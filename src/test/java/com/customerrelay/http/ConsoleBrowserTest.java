@@ -76,7 +76,8 @@ class ConsoleBrowserTest {
                 .set("relay.vendors.expandable.max-attempts", "1").start();
         relay.drop("two.ndjson", Requests.expandableContact("fine-1", "ABCCORP", "FINE", "{\"title\":\"t\"}") + "\n"
                 + Requests.expandableContact("locked-1", "ABCCORP", "LOCKED", "{\"title\":\"t\"}") + "\n");
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == 2
+                && relay.store().count("DEAD", "expandable") == 2);
         // the first one is mended at once and dropped again, so the page has one delivered and one dead
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update"))
                 .withRequestBody(matchingJsonPath("$.CUST_CONTACT", equalTo("FINE"))).willReturn(okJson("{}")));

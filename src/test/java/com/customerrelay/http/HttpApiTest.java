@@ -172,7 +172,8 @@ class HttpApiTest {
             assertThat(call("POST", "/updates", Requests.expandableContact(id, "ABCCORP", id, "{\"title\":\"t\"}"),
                     KEY).statusCode()).isEqualTo(202);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == 2
+                && relay.store().count("DEAD", "expandable") == 2);
 
         HttpResponse<String> listed = call("GET", "/dead-letters?vendor=expandable&reason=exhausted", null, KEY);
         assertThat(listed.statusCode()).isEqualTo(200);
