@@ -9,12 +9,14 @@ import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 
 /**
  * The limits of one vendor call: a deadline covering connecting, sending and reading the whole answer, and a cap
@@ -35,7 +37,7 @@ public final class CallLimits implements HttpClientConfigurer {
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 
     private final long timeoutMs;
-    private final java.util.function.LongConsumer took;
+    private final LongConsumer took;
 
     /** Limits for calls that must be over within {@code timeoutMs} (relay.vendors.&lt;v&gt;.timeout-ms). */
     public CallLimits(long timeoutMs) {
@@ -43,7 +45,7 @@ public final class CallLimits implements HttpClientConfigurer {
     }
 
     /** As {@link #CallLimits(long)}, telling {@code took} how long each call took, answer read, in nanoseconds. */
-    public CallLimits(long timeoutMs, java.util.function.LongConsumer took) {
+    public CallLimits(long timeoutMs, LongConsumer took) {
         this.timeoutMs = timeoutMs;
         this.took = took;
     }
@@ -73,7 +75,7 @@ public final class CallLimits implements HttpClientConfigurer {
         private volatile boolean expired;
         private final ScheduledFuture<?> abort;
         private final long started = System.nanoTime();
-        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean ended = new AtomicBoolean();
 
         Call(Runnable cancel) {
             this.abort = TIMER.schedule(() -> {

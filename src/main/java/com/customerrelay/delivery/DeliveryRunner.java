@@ -5,6 +5,7 @@ import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.UpdateRequest;
 import com.customerrelay.core.VendorSettings;
+import com.customerrelay.observe.RelayMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -42,7 +43,7 @@ public final class DeliveryRunner {
     private final Map<String, VendorSettings> settings;
     private final Map<String, String> displayNames;
     private Dispatcher dispatcher;
-    private com.customerrelay.observe.RelayMetrics metrics;
+    private RelayMetrics metrics;
     private final Map<String, AtomicLong> recent = new ConcurrentHashMap<>();
     private final AtomicLong deliveredTotal = new AtomicLong();
 
@@ -58,7 +59,7 @@ public final class DeliveryRunner {
         this.dispatcher = dispatcher;
     }
 
-    public void setMetrics(com.customerrelay.observe.RelayMetrics metrics) {
+    public void setMetrics(RelayMetrics metrics) {
         this.metrics = metrics;
     }
 

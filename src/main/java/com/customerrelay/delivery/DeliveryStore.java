@@ -2,9 +2,9 @@ package com.customerrelay.delivery;
 
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.SafeText;
-import org.apache.camel.Service;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +15,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The relay's durable state: one row per (request, vendor). A request is taken responsibility for once its rows
@@ -250,8 +255,8 @@ public final class DeliveryStore implements Service {
         }
     }
 
-    private final java.util.concurrent.locks.ReentrantLock groupCommit = new java.util.concurrent.locks.ReentrantLock();
-    private final java.util.Queue<Lot> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ReentrantLock groupCommit = new ReentrantLock();
+    private final Queue<Lot> waiting = new ConcurrentLinkedQueue<>();
 
     private void commitTogether(List<Lot> group) {
         if (group.size() > 1) {
@@ -439,8 +444,8 @@ public final class DeliveryStore implements Service {
      * @return the claimed deliveries, per vendor
      * @throws StoreUnavailableException when the store cannot be reached or does not commit
      */
-    public java.util.Map<String, List<Delivery>> round(List<Finish> finishes, List<Want> wants) {
-        java.util.Map<String, List<Delivery>> claimed = new java.util.LinkedHashMap<>();
+    public Map<String, List<Delivery>> round(List<Finish> finishes, List<Want> wants) {
+        Map<String, List<Delivery>> claimed = new LinkedHashMap<>();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {

@@ -8,10 +8,12 @@ import com.customerrelay.core.VendorProfile;
 import com.customerrelay.delivery.DeadLetterWriter;
 import com.customerrelay.delivery.DeliveryStore;
 import com.customerrelay.delivery.StoreUnavailableException;
+import com.customerrelay.observe.RelayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +38,7 @@ public final class RequestIntake {
     private final DeliveryStore store;
     private final DeadLetterWriter deadLetters;
     private final Map<String, AtomicLongArray> tallies = new ConcurrentHashMap<>();
-    private com.customerrelay.observe.RelayMetrics metrics;
+    private RelayMetrics metrics;
     /** The receipts of the acceptAll call in progress on this thread (invalid() adds to them). */
     private final ThreadLocal<Map<IntakeItem, Receipt>> receipts = new ThreadLocal<>();
 
@@ -50,7 +52,7 @@ public final class RequestIntake {
         this.deadLetters = deadLetters;
     }
 
-    public void setMetrics(com.customerrelay.observe.RelayMetrics metrics) {
+    public void setMetrics(RelayMetrics metrics) {
         this.metrics = metrics;
     }
 
@@ -71,7 +73,7 @@ public final class RequestIntake {
      * saying what became of each item, in order.
      */
     public List<Receipt> acceptAll(List<IntakeItem> items, String onlyVendor) {
-        Map<IntakeItem, Receipt> byItem = new java.util.IdentityHashMap<>();
+        Map<IntakeItem, Receipt> byItem = new IdentityHashMap<>();
         for (IntakeItem item : items) {
             byItem.put(item, new Receipt(idOf(item), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
         }

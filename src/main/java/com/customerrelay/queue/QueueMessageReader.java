@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Reads a queue message body as requests: one request, or a JSON array of them. A body that is not JSON is one
@@ -55,7 +56,7 @@ public final class QueueMessageReader {
      *
      * @throws JsonProcessingException when the bytes are not one JSON value
      */
-    public List<IntakeItem> read(byte[] bytes, String what, java.util.function.Function<Integer, ObjectNode> sourceOf)
+    public List<IntakeItem> read(byte[] bytes, String what, Function<Integer, ObjectNode> sourceOf)
             throws IOException {
         List<IntakeItem> items = new ArrayList<>();
         List<Long> starts = new ArrayList<>();
