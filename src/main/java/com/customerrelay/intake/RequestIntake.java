@@ -39,8 +39,6 @@ public final class RequestIntake {
     private final DeadLetterWriter deadLetters;
     private final Map<String, AtomicLongArray> tallies = new ConcurrentHashMap<>();
     private RelayMetrics metrics;
-    /** The receipts of the acceptAll call in progress on this thread (invalid() adds to them). */
-    private final ThreadLocal<Map<IntakeItem, Receipt>> receipts = new ThreadLocal<>();
 
     /** What became of one item handed to {@link #acceptAll}: its id, and the vendors per result. */
     public record Receipt(String id, List<String> accepted, List<String> duplicates, List<String> invalid) {
@@ -77,12 +75,7 @@ public final class RequestIntake {
         for (IntakeItem item : items) {
             byItem.put(item, new Receipt(idOf(item), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
         }
-        receipts.set(byItem);
-        try {
-            accept(items, onlyVendor);
-        } finally {
-            receipts.remove();
-        }
+        accept(items, onlyVendor, byItem);
         List<Receipt> result = new ArrayList<>();
         for (IntakeItem item : items) {
             Receipt receipt = byItem.get(item);
@@ -94,20 +87,20 @@ public final class RequestIntake {
         return result;
     }
 
-    private void accept(List<IntakeItem> items, String onlyVendor) {
+    private void accept(List<IntakeItem> items, String onlyVendor, Map<IntakeItem, Receipt> receipts) {
         List<DeliveryStore.NewDelivery> deliveries = new ArrayList<>();
         List<IntakeItem> origins = new ArrayList<>();
         for (IntakeItem item : items) {
             int before = deliveries.size();
             try {
-                prepare(item, deliveries, origins, onlyVendor);
+                prepare(item, receipts.get(item), deliveries, origins, onlyVendor);
             } catch (RuntimeException e) {
                 // a rule the validator did not foresee: this request alone is refused, none of its targets kept
                 deliveries.subList(before, deliveries.size()).clear();
                 origins.subList(before, origins.size()).clear();
                 LOG.error("Request from {} could not be taken in: {}", SafeText.value(nameOf(item)),
                         SafeText.value(e.toString()));
-                invalid(item, idOf(item), null, null, "the request could not be taken in: "
+                invalid(item, receipts.get(item), idOf(item), null, null, "the request could not be taken in: "
                         + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + SafeText.value(e.getMessage())));
             }
@@ -117,7 +110,7 @@ public final class RequestIntake {
             DeliveryStore.NewDelivery delivery = deliveries.get(i);
             IntakeItem item = origins.get(i);
             AtomicLongArray tally = tally(item);
-            Receipt receipt = receipts.get().get(item);
+            Receipt receipt = receipts.get(item);
             switch (results.get(i)) {
                 case NEW -> {
                     tally.incrementAndGet(ACCEPTED);
@@ -133,23 +126,23 @@ public final class RequestIntake {
                     LOG.info("Request {} to {} was already accepted; this copy from {} is ignored",
                             SafeText.value(delivery.requestId()), delivery.vendor(), SafeText.value(nameOf(item)));
                 }
-                case REFUSED -> invalid(item, delivery.requestId(), delivery.vendor(), delivery.kind(),
+                case REFUSED -> invalid(item, receipt, delivery.requestId(), delivery.vendor(), delivery.kind(),
                         "the state store cannot hold this request (a value it refuses, such as a NUL character)");
             }
         }
     }
 
     /** Validates one item: invalid targets become dead letters, deliverable ones are added to {@code deliveries}. */
-    private void prepare(IntakeItem item, List<DeliveryStore.NewDelivery> deliveries, List<IntakeItem> origins,
-                         String onlyVendor) {
+    private void prepare(IntakeItem item, Receipt receipt, List<DeliveryStore.NewDelivery> deliveries,
+                         List<IntakeItem> origins, String onlyVendor) {
         if (item.json() == null) {
-            invalid(item, idOf(item), null, null, item.parseError());
+            invalid(item, receipt, idOf(item), null, null, item.parseError());
             return;
         }
         RequestValidator.Result result = validator.validate(item.json());
         String kind = item.json().path("kind").isTextual() ? item.json().path("kind").asText() : null;
         if (result.vendors().isEmpty()) {
-            invalid(item, result.id(), null, kind, result.message(null));
+            invalid(item, receipt, result.id(), null, kind, result.message(null));
             return;
         }
         UpdateRequest request = result.request();
@@ -161,7 +154,7 @@ public final class RequestIntake {
                 continue;
             }
             if (!result.deliverable(vendor)) {
-                invalid(item, result.id(), vendor, kind, result.message(vendor));
+                invalid(item, receipt, result.id(), vendor, kind, result.message(vendor));
                 continue;
             }
             VendorProfile profile = validator.profile(vendor);
@@ -176,12 +169,9 @@ public final class RequestIntake {
     }
 
     /** Writes one {@code invalid} dead letter for {@code item} (and {@code vendor}, null for the whole request). */
-    private void invalid(IntakeItem item, String id, String vendor, String kind, String message) {
+    private void invalid(IntakeItem item, Receipt receipt, String id, String vendor, String kind, String message) {
         tally(item).incrementAndGet(INVALID);
-        Map<IntakeItem, Receipt> current = receipts.get();
-        if (current != null && current.get(item) != null) {
-            current.get(item).invalid().add(message);
-        }
+        receipt.invalid().add(message);
         if (metrics != null) {
             metrics.finished(vendor == null ? "none" : vendor, "invalid", null);
         }

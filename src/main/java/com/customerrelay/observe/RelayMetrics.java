@@ -30,6 +30,7 @@ public final class RelayMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public RelayMetrics(MeterRegistry registry, List<String> vendors) {
         this.registry = registry;
@@ -81,8 +82,7 @@ public final class RelayMetrics {
     public void finished(String vendor, String outcome, Long acceptedAt) {
         deliveries(vendor, outcome).increment();
         if (acceptedAt != null && !"invalid".equals(outcome)) {
-            Timer.builder("relay.delivery").description("from acceptance to the final outcome").tag("vendor", vendor)
-                    .register(registry)
+            timer("relay.delivery", "from acceptance to the final outcome", vendor)
                     .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - acceptedAt)));
         }
     }
@@ -94,8 +94,12 @@ public final class RelayMetrics {
 
     /** One HTTP call to {@code vendor} took {@code nanos}. */
     public void call(String vendor, long nanos) {
-        Timer.builder("relay.vendor.call").description("one vendor call").tag("vendor", vendor).register(registry)
-                .record(Duration.ofNanos(nanos));
+        timer("relay.vendor.call", "one vendor call, its answer read", vendor).record(Duration.ofNanos(nanos));
+    }
+
+    private Timer timer(String name, String description, String vendor) {
+        return timers.computeIfAbsent(name + "|" + vendor, k -> Timer.builder(name).description(description)
+                .tag("vendor", vendor).register(registry));
     }
 
     /** A gauge per vendor, read at each scrape (NaN when it cannot be read, e.g. the store is away). */
