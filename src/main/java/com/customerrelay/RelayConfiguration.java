@@ -99,7 +99,8 @@ public final class RelayConfiguration implements CamelConfiguration {
         ConnectionFactory jms = connectionFactory(context, settings);
         context.getRegistry().bind("jmsConnectionFactory", jms);
         String queue = settings.string("relay.queue.name", "relay.updates");
-        context.getRegistry().bind("queueMessageReader", new QueueMessageReader(queue, maxRequestBytes(settings)));
+        QueueMessageReader messageReader = new QueueMessageReader(queue, maxRequestBytes(settings));
+        context.getRegistry().bind("queueMessageReader", messageReader);
 
         DeliveryRunner runner = new DeliveryRunner(store, deadLetters, vendors, displayNames);
         Dispatcher dispatcher = new Dispatcher(store, vendors, callsPerAttempt, context.createProducerTemplate(),
@@ -128,7 +129,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("requestIntake", intake);
         context.getRegistry().bind("httpApiKeys", new ApiKeys(settings.optional("relay.http.api-keys").orElse(null),
                 settings.dataDir().resolve("http-api-key")));
-        context.getRegistry().bind("httpApi", new HttpApi(intake, new QueueMessageReader("http", maxRequestBytes),
+        context.getRegistry().bind("httpApi", new HttpApi(intake, messageReader,
                 store, new DeadLetterReplay(settings.deadLetterDir(), intake, store), List.copyOf(vendors.keySet()),
                 settings.number("relay.http.max-body-bytes", 10_485_760)));
         context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));

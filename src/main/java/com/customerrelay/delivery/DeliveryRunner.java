@@ -63,17 +63,6 @@ public final class DeliveryRunner {
         this.metrics = metrics;
     }
 
-    private void measure(Delivery delivery, String outcome, String attempt) {
-        if (metrics != null) {
-            if (outcome != null) {
-                metrics.finished(delivery.vendor(), outcome, delivery.createdAt());
-            }
-            if (attempt != null) {
-                metrics.attempt(delivery.vendor(), attempt);
-            }
-        }
-    }
-
     /**
      * Takes the claimed delivery in the body: keeps it in {@link #DELIVERY}, its request in {@link #REQUEST} and
      * in the body, and sets {@link #DUE} to whether it is to be sent. A stale one is finished here as skipped.
@@ -163,8 +152,7 @@ public final class DeliveryRunner {
         VendorSettings vendor = settings.get(delivery.vendor());
         switch (outcome.type()) {
             case DELIVERED -> {
-                count(delivery.vendor() + " delivered");
-                measure(delivery, "delivered", "ok");
+                tally(delivery, "delivered", "ok");
                 deliveredTotal.incrementAndGet();
                 LOG.debug("Delivered request {} to {} (attempt {})", delivery.requestId(), delivery.vendor(),
                         delivery.attempt());
@@ -172,20 +160,17 @@ public final class DeliveryRunner {
             }
             case REJECTED -> {
                 writeDeadLetter(delivery, "rejected", outcome);
-                count(delivery.vendor() + " rejected");
-                measure(delivery, "rejected", "failed");
+                tally(delivery, "rejected", "failed");
                 return DeliveryStore.Finish.dead(delivery, errorJson(outcome));
             }
             case RETRY -> {
                 if (delivery.attempt() >= vendor.maxAttempts()) {
                     writeDeadLetter(delivery, "exhausted", outcome);
-                    count(delivery.vendor() + " exhausted");
-                    measure(delivery, "exhausted", "failed");
+                    tally(delivery, "exhausted", "failed");
                     return DeliveryStore.Finish.dead(delivery, errorJson(outcome));
                 }
                 long delay = RetryPolicy.delayMs(vendor, delivery.attempt(), outcome.retryAfterMs());
-                count(delivery.vendor() + " retrying");
-                measure(delivery, null, "retry");
+                tally(delivery, null, "retry");
                 LOG.info("Request {} to {}: attempt {} of {} failed ({}); next attempt in {} ms",
                         SafeText.value(delivery.requestId()), delivery.vendor(), delivery.attempt(),
                         vendor.maxAttempts(), SafeText.value(Secrets.mask(outcome.message())), delay);
@@ -209,14 +194,27 @@ public final class DeliveryRunner {
         }
         String reason = "skipped: an update of this record that occurred at " + java.time.Instant.ofEpochMilli(newest)
                 + " was already delivered; this one occurred at " + java.time.Instant.ofEpochMilli(delivery.occurredAt());
-        count(delivery.vendor() + " skipped");
-        measure(delivery, "skipped", null);
+        tally(delivery, "skipped", null);
         LOG.info("Request {} to {} {}", SafeText.value(delivery.requestId()), delivery.vendor(), reason);
         return DeliveryStore.Finish.skipped(delivery, Json.write(Json.object().put("message", reason)));
     }
 
-    private void count(String what) {
-        recent.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+    /**
+     * Counts what an attempt came to, for the periodic log report and for the metrics: {@code outcome} the
+     * delivery's final outcome (null while it is to be tried again), {@code attempt} the attempt's result (null when
+     * no call was made).
+     */
+    private void tally(Delivery delivery, String outcome, String attempt) {
+        recent.computeIfAbsent(delivery.vendor() + " " + (outcome == null ? "retrying" : outcome),
+                k -> new AtomicLong()).incrementAndGet();
+        if (metrics != null) {
+            if (outcome != null) {
+                metrics.finished(delivery.vendor(), outcome, delivery.createdAt());
+            }
+            if (attempt != null) {
+                metrics.attempt(delivery.vendor(), attempt);
+            }
+        }
     }
 
     /** Deliveries this relay has completed since it started. */

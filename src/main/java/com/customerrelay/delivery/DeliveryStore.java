@@ -89,6 +89,9 @@ public final class DeliveryStore implements Service {
     private static final String DUE_EXPIRED = DUE.formatted("d.lease_until < ?");
 
     private final HikariDataSource pool;
+    /** The group commit of {@link #enqueueAll}: lots waiting to be committed, and who commits them. */
+    private final ReentrantLock groupCommit = new ReentrantLock();
+    private final Queue<Lot> waiting = new ConcurrentLinkedQueue<>();
     private final Duration dedupeWindow;
     private final boolean shared;
     /**
@@ -254,9 +257,6 @@ public final class DeliveryStore implements Service {
             this.deliveries = deliveries;
         }
     }
-
-    private final ReentrantLock groupCommit = new ReentrantLock();
-    private final Queue<Lot> waiting = new ConcurrentLinkedQueue<>();
 
     private void commitTogether(List<Lot> group) {
         if (group.size() > 1) {

@@ -40,8 +40,13 @@ public final class RequestIntake {
     private final Map<String, AtomicLongArray> tallies = new ConcurrentHashMap<>();
     private RelayMetrics metrics;
 
-    /** What became of one item handed to {@link #acceptAll}: its id, and the vendors per result. */
-    public record Receipt(String id, List<String> accepted, List<String> duplicates, List<String> invalid) {
+    /** What became of one item handed to {@link #acceptAll}: the vendors per result, and the messages of the invalid. */
+    public record Receipt(IntakeItem item, List<String> accepted, List<String> duplicates, List<String> invalid) {
+
+        /** The request's id as the validator gives it (derived from the content when the request has none). */
+        public String id() {
+            return idOf(item);
+        }
     }
 
     public RequestIntake(RequestValidator validator, DeliveryStore store, DeadLetterWriter deadLetters) {
@@ -73,7 +78,7 @@ public final class RequestIntake {
     public List<Receipt> acceptAll(List<IntakeItem> items, String onlyVendor) {
         Map<IntakeItem, Receipt> byItem = new IdentityHashMap<>();
         for (IntakeItem item : items) {
-            byItem.put(item, new Receipt(idOf(item), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+            byItem.put(item, new Receipt(item, new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
         }
         accept(items, onlyVendor, byItem);
         List<Receipt> result = new ArrayList<>();

@@ -1,5 +1,6 @@
 package com.customerrelay.hardening;
 
+import com.customerrelay.support.Http;
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.QueueProducer;
@@ -20,9 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,9 +123,7 @@ class StoreOutageTest {
 
     /** The relay's readiness, /observe/health/ready on the management port. */
     private HttpResponse<String> ready() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(relay.managementUrl() + "/observe/health/ready")).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return Http.get(relay.managementUrl() + "/observe/health/ready");
     }
 
     private static List<String> messages(String prefix, int count, List<String> markers) {

@@ -1,5 +1,6 @@
 package com.customerrelay.http;
 
+import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -12,9 +13,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,11 +79,8 @@ class ConsoleBrowserTest {
         // the first one is mended at once and dropped again, so the page has one delivered and one dead
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update"))
                 .withRequestBody(matchingJsonPath("$.CUST_CONTACT", equalTo("FINE"))).willReturn(okJson("{}")));
-        HttpResponse<String> replayed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(relay.apiUrl() + "/dead-letters/replay")).header("X-API-Key", KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"requestIds\":[\"fine-1\"]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> replayed = Http.send("POST", relay.apiUrl() + "/dead-letters/replay",
+                "{\"requestIds\":[\"fine-1\"]}", "X-API-Key", KEY);
         assertThat(replayed.body()).isEqualTo("{\"replayed\":1}");
         await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable") == 1);
 

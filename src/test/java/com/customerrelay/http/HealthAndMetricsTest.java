@@ -1,6 +1,7 @@
 package com.customerrelay.http;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -8,9 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +29,6 @@ import static org.awaitility.Awaitility.await;
 /** Camel's management port: readiness and liveness, and the relay's metrics after a known run. */
 class HealthAndMetricsTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     @TempDir
     Path dir;
     RelayHarness relay;
@@ -46,11 +42,6 @@ class HealthAndMetricsTest {
         if (expandable != null) {
             expandable.stop();
         }
-    }
-
-    private HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The value of one sample of the Prometheus text, e.g. {@code relay_deliveries_total{outcome="dead",...}}. */
@@ -76,10 +67,10 @@ class HealthAndMetricsTest {
 
         // ready once every route's consumer has polled (Camel's consumer checks) and the store and broker answer
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> get(relay.managementUrl() + "/observe/health/ready").statusCode() == 200);
-        HttpResponse<String> ready = get(relay.managementUrl() + "/observe/health/ready");
+                .until(() -> Http.get(relay.managementUrl() + "/observe/health/ready").statusCode() == 200);
+        HttpResponse<String> ready = Http.get(relay.managementUrl() + "/observe/health/ready");
         assertThat(Json.parse(ready.body()).path("status").asText()).isEqualTo("UP");
-        assertThat(get(relay.managementUrl() + "/observe/health/live").statusCode()).isEqualTo(200);
+        assertThat(Http.get(relay.managementUrl() + "/observe/health/live").statusCode()).isEqualTo(200);
 
         List<String> lines = new ArrayList<>();
         lines.add(occurred("late-2", "2026-11-30T10:00:02Z", "newer"));
@@ -94,7 +85,7 @@ class HealthAndMetricsTest {
         relay.drop("late.ndjson", occurred("late-1", "2026-11-30T10:00:01Z", "older") + "\n");
         await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("SKIPPED", "expandable") == 1);
 
-        String metrics = get(relay.managementUrl() + "/observe/metrics").body();
+        String metrics = Http.get(relay.managementUrl() + "/observe/metrics").body();
         assertThat(sample(metrics, "relay_deliveries_total", "outcome=\"delivered\",vendor=\"expandable\""))
                 .isEqualTo(10);
         assertThat(sample(metrics, "relay_deliveries_total", "outcome=\"rejected\",vendor=\"expandable\""))

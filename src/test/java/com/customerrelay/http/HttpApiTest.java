@@ -1,6 +1,7 @@
 package com.customerrelay.http;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.TestLog;
@@ -10,9 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +32,6 @@ import static org.awaitility.Awaitility.await;
 class HttpApiTest {
 
     private static final String KEY = "test-api-key-5b1e";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
@@ -58,17 +55,8 @@ class HttpApiTest {
     }
 
     private HttpResponse<String> call(String method, String path, String body, String key) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(relay.apiUrl() + path))
-                .timeout(Duration.ofSeconds(20))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return key == null ? Http.send(method, relay.apiUrl() + path, body)
+                : Http.send(method, relay.apiUrl() + path, body, "Authorization", "Bearer " + key);
     }
 
     @Test
@@ -86,8 +74,7 @@ class HttpApiTest {
         assertThat(relay.store().statusOf("no-key-1")).as("nothing accepted").isEmpty();
         assertThat(TestLog.since(mark)).doesNotContain("wrong-key-canary-77").doesNotContain(KEY);
 
-        HttpResponse<String> xApiKey = HTTP.send(HttpRequest.newBuilder(URI.create(relay.apiUrl() + "/vendors"))
-                .header("X-API-Key", KEY).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> xApiKey = Http.get(relay.apiUrl() + "/vendors", "X-API-Key", KEY);
         assertThat(xApiKey.statusCode()).as("X-API-Key is accepted too").isEqualTo(200);
     }
 
