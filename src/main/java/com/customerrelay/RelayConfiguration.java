@@ -27,6 +27,9 @@ import com.customerrelay.observe.StoreHealthCheck;
 import com.customerrelay.queue.EmbeddedBroker;
 import com.customerrelay.queue.QueueMessageReader;
 import com.customerrelay.sandbox.SandboxServer;
+import com.customerrelay.sync.SyncJob;
+import com.customerrelay.sync.SyncJobRoutes;
+import com.customerrelay.sync.SyncRunner;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.jms.ConnectionFactory;
@@ -127,14 +130,43 @@ public final class RelayConfiguration implements CamelConfiguration {
         RequestIntake intake = new RequestIntake(validator, store, deadLetters);
         intake.setMetrics(metrics);
         context.getRegistry().bind("requestIntake", intake);
+        SyncRunner sync = syncJobs(context, settings, profiles, store, intake, dispatcher, metrics);
         context.getRegistry().bind("httpApiKeys", new ApiKeys(settings.optional("relay.http.api-keys").orElse(null),
                 settings.dataDir().resolve("http-api-key")));
         context.getRegistry().bind("httpApi", new HttpApi(intake, messageReader,
                 store, new DeadLetterReplay(settings.deadLetterDir(), intake, store), List.copyOf(vendors.keySet()),
-                settings.number("relay.http.max-body-bytes", 10_485_760)));
+                settings.number("relay.http.max-body-bytes", 10_485_760), sync));
         context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
         context.getRegistry().bind("deliveryRunner", runner);
         context.getRegistry().bind("dispatcher", dispatcher);
+    }
+
+    /**
+     * The sync jobs of relay.sync.jobs: checked (settings, and the columns of each source that can be read now),
+     * and one Quartz route each from the sync-job template of routes/sync.camel.yaml.
+     */
+    private static SyncRunner syncJobs(CamelContext context, RelaySettings settings, List<VendorProfile> profiles,
+                                       DeliveryStore store, RequestIntake intake, Dispatcher dispatcher,
+                                       RelayMetrics metrics) throws Exception {
+        Map<String, VendorProfile> byName = new LinkedHashMap<>();
+        profiles.forEach(p -> byName.put(p.name(), p));
+        List<SyncJob> jobs = SyncJob.fromSettings(settings, byName.keySet());
+        long leaseMs = settings.number("relay.sync.lease-ms", 60_000);
+        if (leaseMs < 3_000) {
+            throw new IllegalArgumentException("relay.sync.lease-ms must be at least 3000, not " + leaseMs);
+        }
+        SyncRunner sync = new SyncRunner(jobs, byName, store, intake, dispatcher, metrics, leaseMs);
+        sync.setExecutors(context.getExecutorServiceManager().newCachedThreadPool(sync, "relay-sync"),
+                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(sync, "relay-sync-lease"));
+        sync.checkSources();
+        context.addService(sync);
+        context.getRegistry().bind("syncRunner", sync);
+        context.getRegistry().bind("syncJobRoutes", new SyncJobRoutes(jobs));
+        for (SyncJob job : jobs) {
+            LOG.info("Sync job {}: {} source, schedule '{}' ({})", job.name(), job.source(), job.schedule(),
+                    job.timeZone().getId());
+        }
+        return sync;
     }
 
     /**

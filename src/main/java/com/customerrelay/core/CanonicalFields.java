@@ -78,6 +78,24 @@ public final class CanonicalFields {
         return f;
     }
 
+    /**
+     * The type of canonical leaf {@code path} of {@code kind} as a sync job converts a column to it: "string",
+     * "scalar" (number or text), "boolean", "date" (yyyy-MM-dd), "string-array"; null for no such leaf.
+     */
+    public static String typeOf(String kind, String path) {
+        Type type = KINDS.getOrDefault(kind, Map.of()).get(path);
+        if (type == null) {
+            return null;
+        }
+        return switch (type) {
+            case STRING, GENDER, CONTACT_LEVEL -> "string";
+            case SCALAR -> "scalar";
+            case BOOLEAN -> "boolean";
+            case DATE -> "date";
+            case STRING_ARRAY -> "string-array";
+        };
+    }
+
     /** True when {@code path} (e.g. "phones.business") is a canonical leaf of {@code kind}. */
     public static boolean isLeaf(String kind, String path) {
         return KINDS.getOrDefault(kind, Map.of()).containsKey(path);

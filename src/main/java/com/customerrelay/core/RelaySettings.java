@@ -5,7 +5,10 @@ import org.apache.camel.spi.PropertiesComponent;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Typed access to the relay.* keys of config/application.properties, read through Camel's properties
@@ -37,6 +40,18 @@ public final class RelaySettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, not '" + value.get() + "'");
         }
+    }
+
+    /**
+     * The keys that start with {@code prefix}, in name order, from the properties file, the overrides and -D system
+     * properties (environment variables can override such a key, but cannot add one: their names do not say where
+     * the dots were).
+     */
+    public List<String> keysStartingWith(String prefix) {
+        Set<String> keys = new TreeSet<>();
+        properties.loadProperties(k -> k.startsWith(prefix)).stringPropertyNames().forEach(keys::add);
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(keys::add);
+        return List.copyOf(keys);
     }
 
     public Path path(String key, String fallback) {

@@ -20,6 +20,14 @@ public interface VendorProfile {
     /** Checks {@code targets.<name>}: the record keys. {@code path} is "targets.&lt;name&gt;". */
     void validateKeys(String kind, JsonNode keys, String path, List<String> errors);
 
+    /**
+     * The JSON type a target key takes: "string" (the default), "integer" or "boolean". A sync job converts a
+     * column's value to it (a CSV cell is always text).
+     */
+    default String keyType(String key) {
+        return "string";
+    }
+
     /** Vendor-specific rules on canonical data (e.g. RPM's salutations); data is already type-checked. */
     default void validateData(String kind, JsonNode data, List<String> errors) {
     }

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -303,7 +304,7 @@ public final class DeliveryStore implements Service {
                 long at = now(c);
                 List<Acceptance> result = new ArrayList<>();
                 for (NewDelivery delivery : deliveries) {
-                    result.add(insertIfNew(c, delivery, at) ? Acceptance.NEW : Acceptance.DUPLICATE);
+                    result.add(insertIfNew(c, delivery, at, false) ? Acceptance.NEW : Acceptance.DUPLICATE);
                 }
                 c.commit();
                 return result;
@@ -351,7 +352,90 @@ public final class DeliveryStore implements Service {
         }
     }
 
-    private boolean insertIfNew(Connection c, NewDelivery d, long now) throws SQLException {
+    /** False when this relay is the store's only user (embedded H2). */
+    public boolean shared() {
+        return shared;
+    }
+
+    /** Work done on the store's connection, inside a transaction or not; {@code now} is the store's clock. */
+    public interface Work<T> {
+        T run(Connection c, long now) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a connection of the store's pool in auto-commit mode (the sync jobs' own tables live in
+     * the same store, so that their state is shared by the relays that share the deliveries).
+     *
+     * @throws StoreUnavailableException when the store cannot be reached or the work fails
+     */
+    public <T> T withConnection(Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c, now(c));
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("state store: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Takes responsibility for {@code deliveries} and runs {@code alsoCommit} in the same transaction: a sync job
+     * records the fingerprints of the rows it hands over with them, so that a relay that dies in between leaves
+     * neither a request without its fingerprint (sent again) nor a fingerprint without its request (lost).
+     * A delivery whose id was delivered or skipped before is delivered again (a record that changed back to what
+     * it was); one still pending or in flight is a duplicate. A delivery whose data the store refuses is REFUSED,
+     * the others are kept.
+     *
+     * @throws StoreUnavailableException when the store cannot be reached or does not commit: nothing was kept
+     */
+    public List<Acceptance> handOver(List<NewDelivery> deliveries, Work<?> alsoCommit) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long at = now(c);
+                List<Acceptance> result = new ArrayList<>();
+                boolean oneByOne = false;
+                try {
+                    for (NewDelivery delivery : deliveries) {
+                        result.add(insertIfNew(c, delivery, at, true) ? Acceptance.NEW : Acceptance.DUPLICATE);
+                    }
+                } catch (SQLException e) {
+                    if (!isDuplicate(e) && !isRefusedData(e)) {
+                        throw e;
+                    }
+                    rollbackQuietly(c);
+                    oneByOne = true;
+                }
+                if (oneByOne) {
+                    // each delivery behind a savepoint, so that the one the store refuses leaves the others
+                    result.clear();
+                    for (NewDelivery delivery : deliveries) {
+                        Savepoint before = c.setSavepoint();
+                        try {
+                            result.add(insertIfNew(c, delivery, at, true) ? Acceptance.NEW : Acceptance.DUPLICATE);
+                            c.releaseSavepoint(before);
+                        } catch (SQLException e) {
+                            if (!isDuplicate(e) && !isRefusedData(e)) {
+                                throw e;
+                            }
+                            c.rollback(before);
+                            result.add(isDuplicate(e) ? Acceptance.DUPLICATE : Acceptance.REFUSED);
+                        }
+                    }
+                }
+                if (alsoCommit != null) {
+                    alsoCommit.run(c, at);
+                }
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("state store: cannot accept requests: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean insertIfNew(Connection c, NewDelivery d, long now, boolean renew) throws SQLException {
         try (PreparedStatement q = c.prepareStatement(
                 "select id, status, created_at from relay_delivery where request_id = ? and vendor = ?")) {
             q.setString(1, d.requestId());
@@ -359,7 +443,9 @@ public final class DeliveryStore implements Service {
             try (ResultSet rs = q.executeQuery()) {
                 if (rs.next()) {
                     boolean expired = rs.getLong(3) < now - dedupeWindow.toMillis();
-                    if (!DEAD.equals(rs.getString(2)) && !expired) {
+                    String status = rs.getString(2);
+                    boolean finished = DELIVERED.equals(status) || SKIPPED.equals(status);
+                    if (!DEAD.equals(status) && !expired && !(renew && finished)) {
                         return false;
                     }
                     try (PreparedStatement del = c.prepareStatement("delete from relay_delivery where id = ?");

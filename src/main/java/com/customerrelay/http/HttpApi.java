@@ -9,6 +9,7 @@ import com.customerrelay.intake.DeadLetterReplay;
 import com.customerrelay.intake.IntakeItem;
 import com.customerrelay.intake.RequestIntake;
 import com.customerrelay.queue.QueueMessageReader;
+import com.customerrelay.sync.SyncRunner;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -44,9 +45,11 @@ public final class HttpApi {
     private final List<String> vendors;
     private final long maxBodyBytes;
     private final String console;
+    private final SyncRunner sync;
 
     public HttpApi(RequestIntake intake, QueueMessageReader reader, DeliveryStore store, DeadLetterReplay deadLetters,
-                   List<String> vendors, long maxBodyBytes) {
+                   List<String> vendors, long maxBodyBytes, SyncRunner sync) {
+        this.sync = sync;
         this.intake = intake;
         this.reader = reader;
         this.store = store;
@@ -187,9 +190,30 @@ public final class HttpApi {
         answer(exchange, 200, answer);
     }
 
-    /** GET /sync, /sync/{job}, POST /sync/{job}/run: scheduled sync jobs are not built yet. */
+    /** GET /sync: each job's schedule, whether it is running, and its last run's report. */
     public void syncJobs(Exchange exchange) {
-        throw new ApiProblem(404, "scheduled sync jobs are not built in this version of the relay");
+        answer(exchange, 200, sync.describeAll());
+    }
+
+    /** GET /sync/{job}: one job. */
+    public void syncJob(Exchange exchange) {
+        String job = exchange.getIn().getHeader("job", String.class);
+        JsonNode described = sync.describe(job);
+        if (described == null) {
+            throw new ApiProblem(404, "no sync job " + SafeText.name(String.valueOf(job)) + " (relay.sync.jobs)");
+        }
+        answer(exchange, 200, described);
+    }
+
+    /** POST /sync/{job}/run: starts a run now; 202, or 409 while one is going on. */
+    public void syncRun(Exchange exchange) {
+        String job = exchange.getIn().getHeader("job", String.class);
+        switch (sync.start(job)) {
+            case STARTED -> answer(exchange, 202, Json.object().put("job", job).put("started", true));
+            case RUNNING -> throw new ApiProblem(409, "sync job " + job + " is running; try again when it is done");
+            default -> throw new ApiProblem(404, "no sync job " + SafeText.name(String.valueOf(job))
+                    + " (relay.sync.jobs)");
+        }
     }
 
     /** GET /: the console page (no key needed; the page asks for one and uses the calls above). */

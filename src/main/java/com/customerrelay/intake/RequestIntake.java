@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -76,11 +77,25 @@ public final class RequestIntake {
      * saying what became of each item, in order.
      */
     public List<Receipt> acceptAll(List<IntakeItem> items, String onlyVendor) {
+        return accept(items, onlyVendor, store::enqueueAll);
+    }
+
+    /**
+     * As {@link #acceptAll(List)}, with {@code alsoCommit} run in the transaction that accepts the requests (a sync
+     * job's fingerprints); a request whose id was delivered before is delivered again (a record that changed back
+     * to an earlier state makes the same id again).
+     */
+    public List<Receipt> handOver(List<IntakeItem> items, DeliveryStore.Work<?> alsoCommit) {
+        return accept(items, null, deliveries -> store.handOver(deliveries, alsoCommit));
+    }
+
+    private List<Receipt> accept(List<IntakeItem> items, String onlyVendor,
+                                 Function<List<DeliveryStore.NewDelivery>, List<DeliveryStore.Acceptance>> commit) {
         Map<IntakeItem, Receipt> byItem = new IdentityHashMap<>();
         for (IntakeItem item : items) {
             byItem.put(item, new Receipt(item, new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
         }
-        accept(items, onlyVendor, byItem);
+        accept(items, onlyVendor, byItem, commit);
         List<Receipt> result = new ArrayList<>();
         for (IntakeItem item : items) {
             Receipt receipt = byItem.get(item);
@@ -92,7 +107,8 @@ public final class RequestIntake {
         return result;
     }
 
-    private void accept(List<IntakeItem> items, String onlyVendor, Map<IntakeItem, Receipt> receipts) {
+    private void accept(List<IntakeItem> items, String onlyVendor, Map<IntakeItem, Receipt> receipts,
+                        Function<List<DeliveryStore.NewDelivery>, List<DeliveryStore.Acceptance>> commit) {
         List<DeliveryStore.NewDelivery> deliveries = new ArrayList<>();
         List<IntakeItem> origins = new ArrayList<>();
         for (IntakeItem item : items) {
@@ -110,7 +126,7 @@ public final class RequestIntake {
                         + (e.getMessage() == null ? "" : ": " + SafeText.value(e.getMessage())));
             }
         }
-        List<DeliveryStore.Acceptance> results = store.enqueueAll(deliveries);
+        List<DeliveryStore.Acceptance> results = commit.apply(deliveries);
         for (int i = 0; i < deliveries.size(); i++) {
             DeliveryStore.NewDelivery delivery = deliveries.get(i);
             IntakeItem item = origins.get(i);

@@ -78,6 +78,13 @@ public final class RelayMetrics {
         counterAccepted(INTAKES.contains(intake) ? intake : "other").increment();
     }
 
+    /** Rows read by sync job {@code job} that came to {@code result} (changed, unchanged, invalid). */
+    public void syncRows(String job, String result, long rows) {
+        counters.computeIfAbsent("sync|" + job + "|" + result, k -> Counter.builder("relay.sync.rows")
+                .description("rows read by sync jobs").tag("job", job).tag("result", result).register(registry))
+                .increment(rows);
+    }
+
     /** A delivery finished as {@code outcome}; {@code acceptedAt} (epoch ms, or null) times it from acceptance. */
     public void finished(String vendor, String outcome, Long acceptedAt) {
         deliveries(vendor, outcome).increment();

@@ -45,6 +45,8 @@ public final class PostgresSupport {
         try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
             s.execute("drop table if exists relay_delivery");
             s.execute("drop table if exists relay_payload");
+            s.execute("drop table if exists relay_sync_fingerprint");
+            s.execute("drop table if exists relay_sync_run");
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at " + url + " is not usable: " + e.getMessage(), e);
         }

@@ -32,6 +32,15 @@ public final class RpmProfile implements VendorProfile {
     }
 
     @Override
+    public String keyType(String key) {
+        return switch (key) {
+            case "customerId", "contactId" -> "integer";
+            case "primary" -> "boolean";
+            default -> "string";
+        };
+    }
+
+    @Override
     public void validateKeys(String kind, JsonNode keys, String path, List<String> errors) {
         VendorProfile.allowOnly(keys, path, Set.of("customerId", "contactId", "primary"), errors);
         VendorProfile.requireInteger(keys, path, "customerId", errors);

@@ -1,0 +1,572 @@
+package com.customerrelay.sync;
+
+import com.customerrelay.core.FatalErrors;
+import com.customerrelay.core.Json;
+import com.customerrelay.core.SafeText;
+import com.customerrelay.core.Secrets;
+import com.customerrelay.core.VendorProfile;
+import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.delivery.Dispatcher;
+import com.customerrelay.delivery.StoreUnavailableException;
+import com.customerrelay.intake.IntakeItem;
+import com.customerrelay.intake.RequestIntake;
+import com.customerrelay.observe.RelayMetrics;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Service;
+import org.quartz.CronExpression;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TimeZone;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs the scheduled sync jobs (PRODUCT.md §2a). The job's Quartz route ({@code routes/sync.camel.yaml}) or
+ * {@code POST /sync/{job}/run} starts a run; it takes the job's run lock in the state store, so that one relay of
+ * several sharing the store runs it at a time, then reads the source as a stream, a batch of rows at a time. Each
+ * batch's rows are made into requests and fingerprints; the rows whose fingerprint differs from the one last handed
+ * over are handed to the same acceptance as every intake, their fingerprints recorded in the same transaction, so a
+ * run that dies is redone by the next one without sending a row twice.
+ */
+public final class SyncRunner implements Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncRunner.class);
+    private static final int BATCH = 500;
+    private static final int PROGRESS_EVERY = 10_000;
+
+    /** What {@link #start} did. */
+    public enum Start { STARTED, RUNNING, UNKNOWN }
+
+    private final Map<String, SyncJob> jobs = new LinkedHashMap<>();
+    private final Map<String, SyncMapping> mappings = new HashMap<>();
+    private final SyncStore syncStore;
+    private final RequestIntake intake;
+    private final Dispatcher dispatcher;
+    private final RelayMetrics metrics;
+    private final long leaseMs;
+    private final String owner;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private ExecutorService runs;
+    private ScheduledExecutorService heartbeat;
+    private volatile boolean stopping;
+
+    public SyncRunner(List<SyncJob> jobs, Map<String, VendorProfile> profiles, DeliveryStore store,
+                      RequestIntake intake, Dispatcher dispatcher, RelayMetrics metrics, long leaseMs) {
+        for (SyncJob job : jobs) {
+            this.jobs.put(job.name(), job);
+            this.mappings.put(job.name(), new SyncMapping(job, profiles));
+        }
+        this.syncStore = new SyncStore(store);
+        this.intake = intake;
+        this.dispatcher = dispatcher;
+        this.metrics = metrics;
+        this.leaseMs = leaseMs;
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        if (!jobs.isEmpty()) {
+            syncStore.createSchema(this.jobs.keySet());
+            if (!store.shared()) {
+                // the embedded store has this relay as its only user: a lock left by a run it was running when it
+                // was killed is its own, and is let go at once rather than when the lease ends
+                this.jobs.keySet().forEach(syncStore::releaseAny);
+            }
+        }
+    }
+
+    /** The executors runs and lease renewals go on; given by Camel's executor service manager. */
+    public void setExecutors(ExecutorService runs, ScheduledExecutorService heartbeat) {
+        this.runs = runs;
+        this.heartbeat = heartbeat;
+    }
+
+    public List<SyncJob> jobs() {
+        return List.copyOf(jobs.values());
+    }
+
+    /**
+     * Checks each job's columns against its source where the source can be read now: a key or mapping naming a
+     * column the source lacks stops the relay from starting. A source that cannot be reached is only reported; its
+     * runs will try again.
+     */
+    public void checkSources() {
+        for (SyncJob job : jobs.values()) {
+            List<String> columns;
+            try {
+                columns = probeColumns(job);
+            } catch (Exception e) {
+                LOG.warn("Sync job {}: its source cannot be read now ({}); each run tries again", job.name(),
+                        SafeText.value(Secrets.mask(e.getMessage())));
+                continue;
+            }
+            if (columns == null) {
+                continue;
+            }
+            List<String> missing = mappings.get(job.name()).missing(columns);
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("sync job " + job.name() + ": " + String.join("; ", missing)
+                        + ", which its source does not have (its columns: " + String.join(", ", columns) + ")");
+            }
+        }
+    }
+
+    private static List<String> probeColumns(SyncJob job) throws Exception {
+        if (job.source().equals("jdbc")) {
+            try (Connection c = DriverManager.getConnection(job.jdbcUrl(), job.jdbcUser(), job.jdbcPassword());
+                 PreparedStatement ps = c.prepareStatement(job.query())) {
+                ResultSetMetaData meta = ps.getMetaData();
+                if (meta == null) {
+                    return null;
+                }
+                List<String> columns = new ArrayList<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    columns.add(meta.getColumnLabel(i));
+                }
+                return columns;
+            }
+        }
+        Files.createDirectories(job.csvDir());
+        List<Path> files = csvFiles(job.csvDir());
+        if (files.isEmpty()) {
+            return null;
+        }
+        try (CsvRows rows = new CsvRows(files.get(0), job.delimiter())) {
+            return rows.columns();
+        }
+    }
+
+    /** From the job's Quartz route: starts a run unless one is going on (here or on another relay). */
+    public void fire(String job) {
+        Start start = start(job);
+        if (start == Start.RUNNING) {
+            LOG.info("Sync job {}: scheduled run not started, a run is going on", job);
+        }
+    }
+
+    /** Starts a run of {@code job} now, on a thread of its own. */
+    public Start start(String job) {
+        SyncJob sync = jobs.get(job);
+        if (sync == null) {
+            return Start.UNKNOWN;
+        }
+        if (stopping || !running.add(job)) {
+            return Start.RUNNING;
+        }
+        try {
+            if (!syncStore.tryLock(job, owner, leaseMs)) {
+                running.remove(job);
+                return Start.RUNNING;
+            }
+        } catch (RuntimeException e) {
+            running.remove(job);
+            throw e;
+        }
+        try {
+            runs.execute(() -> {
+                try {
+                    run(sync);
+                } finally {
+                    running.remove(job);
+                }
+            });
+        } catch (RuntimeException e) {
+            running.remove(job);
+            syncStore.finish(job, owner, false, "{\"status\":\"failed\",\"error\":\"the run could not be started\"}");
+            throw e;
+        }
+        return Start.STARTED;
+    }
+
+    /** What one run came to, as counted while it goes. */
+    private static final class Run {
+        final long started = System.currentTimeMillis();
+        long read;
+        long changed;
+        long unchanged;
+        long invalid;
+        long baseline;
+        final List<String> doneFiles = new ArrayList<>();
+        final List<String> failedFiles = new ArrayList<>();
+        volatile boolean lockLost;
+    }
+
+    /** A run cannot go on (the lock is lost, the relay stops, the source is wrong). */
+    private static final class RunStopped extends RuntimeException {
+        RunStopped(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private void run(SyncJob job) {
+        Run run = new Run();
+        String error = null;
+        var beat = heartbeat.scheduleAtFixedRate(() -> {
+            try {
+                if (!syncStore.renew(job.name(), owner, leaseMs)) {
+                    run.lockLost = true;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Sync job {}: the run lock could not be renewed: {}", job.name(),
+                        SafeText.value(e.getMessage()));
+            }
+        }, leaseMs / 3, leaseMs / 3, TimeUnit.MILLISECONDS);
+        try {
+            boolean baseline = job.baseline() && syncStore.state(job.name()).completedRuns() == 0;
+            LOG.info("Sync job {}: run started ({} source{})", job.name(), job.source(),
+                    baseline ? "; first run with first-run=baseline: rows are recorded, nothing is sent" : "");
+            if (job.source().equals("jdbc")) {
+                try (JdbcRows rows = new JdbcRows(job)) {
+                    requireColumns(job, rows.columns(), "the query's result");
+                    pump(job, rows, null, run, baseline);
+                }
+            } else {
+                Files.createDirectories(job.csvDir());
+                for (Path file : csvFiles(job.csvDir())) {
+                    readCsv(job, file, run, baseline);
+                }
+            }
+        } catch (RunStopped | StoreUnavailableException e) {
+            error = e.getMessage();
+        } catch (SQLException e) {
+            error = "the source query failed: " + e.getMessage();
+        } catch (Exception e) {
+            FatalErrors.check(e, "sync job " + job.name());
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        } finally {
+            beat.cancel(false);
+        }
+        finish(job, run, error == null ? null : SafeText.value(Secrets.mask(error)));
+    }
+
+    private void readCsv(SyncJob job, Path file, Run run, boolean baseline) throws Exception {
+        String name = file.getFileName().toString();
+        try (CsvRows rows = new CsvRows(file, job.delimiter())) {
+            requireColumns(job, rows.columns(), name);
+            pump(job, rows, name, run, baseline);
+        } catch (IOException | RunStoppedByColumns e) {
+            String why = e instanceof java.nio.charset.CharacterCodingException
+                    ? "it is not UTF-8 text" : e.getMessage();
+            LOG.warn("Sync job {}: CSV file {} could not be read and was moved to .failed/: {}", job.name(),
+                    SafeText.value(name), SafeText.value(why));
+            moveTo(file, ".failed", name + " could not be read to the end by sync job " + job.name() + " at "
+                    + Instant.now() + ": " + why + "\nRows before the failure may have been handed over; once the "
+                    + "file is mended, put it back in the folder: rows handed over already are not sent twice.\n");
+            run.failedFiles.add(name);
+            return;
+        }
+        moveTo(file, ".done", null);
+        run.doneFiles.add(name);
+    }
+
+    /** A source lacking a column of the job's key or mapping. */
+    private static final class RunStoppedByColumns extends RuntimeException {
+        RunStoppedByColumns(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private void requireColumns(SyncJob job, List<String> columns, String what) {
+        List<String> missing = mappings.get(job.name()).missing(columns);
+        if (!missing.isEmpty()) {
+            String message = String.join("; ", missing) + ", which " + what + " does not have (its columns: "
+                    + String.join(", ", columns) + ")";
+            if (job.source().equals("jdbc")) {
+                throw new RunStopped(message);
+            }
+            throw new RunStoppedByColumns(message);
+        }
+    }
+
+    private void pump(SyncJob job, RowReader rows, String file, Run run, boolean baseline) throws Exception {
+        List<SyncRow> batch = new ArrayList<>(BATCH);
+        for (SyncRow row; (row = rows.next()) != null; ) {
+            if (stopping) {
+                throw new RunStopped("the relay stopped during the run; the next run goes on from there");
+            }
+            if (run.lockLost) {
+                throw new RunStopped("the run lock was lost (the store was away longer than the lease); another "
+                        + "run takes over");
+            }
+            run.read++;
+            batch.add(row);
+            if (batch.size() == BATCH) {
+                flush(job, batch, file, run, baseline);
+                batch.clear();
+            }
+            if (run.read % PROGRESS_EVERY == 0) {
+                LOG.info("Sync job {}: {} rows read ({} changed, {} unchanged, {} invalid)", job.name(), run.read,
+                        run.changed, run.unchanged, run.invalid);
+            }
+        }
+        flush(job, batch, file, run, baseline);
+    }
+
+    /** Makes the rows of one batch into requests and hands the changed ones over, with their fingerprints. */
+    private void flush(SyncJob job, List<SyncRow> batch, String file, Run run, boolean baseline) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        SyncMapping mapping = mappings.get(job.name());
+        List<Object> built = new ArrayList<>(batch.size());
+        List<String> keys = new ArrayList<>();
+        for (SyncRow row : batch) {
+            Object made;
+            if (row.problem() != null) {
+                made = new SyncMapping.RowProblem(row.problem());
+            } else {
+                try {
+                    made = mapping.build(row);
+                    keys.add(((SyncMapping.Built) made).key());
+                } catch (SyncMapping.RowProblem problem) {
+                    made = problem;
+                    String key = mapping.keyOf(row);
+                    if (key != null) {
+                        keys.add(key);
+                    }
+                }
+            }
+            built.add(made);
+        }
+        Map<String, String> before = syncStore.fingerprints(job.name(), keys.stream().distinct().toList());
+        Map<String, String> seen = new HashMap<>(before);
+        Map<String, String> record = new LinkedHashMap<>();
+        List<IntakeItem> items = new ArrayList<>();
+        long invalidRows = 0;
+        long unchangedRows = 0;
+        long changedRows = 0;
+        long builtChanged = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            SyncRow row = batch.get(i);
+            ObjectNode source = Json.object().put("intake", "sync").put("name", job.name());
+            if (file != null) {
+                source.put("file", file);
+            }
+            source.put("line", row.line());
+            if (built.get(i) instanceof SyncMapping.Built request) {
+                if (request.fingerprint().equals(seen.get(request.key()))) {
+                    unchangedRows++;
+                    continue;
+                }
+                seen.put(request.key(), request.fingerprint());
+                record.put(request.key(), request.fingerprint());
+                items.add(new IntakeItem(request.request(), null, null, source));
+                builtChanged++;
+            } else {
+                // a row that makes no request: dead-lettered once, and again only when it changes
+                String key = row.problem() == null ? mapping.keyOf(row) : null;
+                String raw = "row:" + rowHash(row);
+                if (key != null && raw.equals(seen.get(key))) {
+                    unchangedRows++;
+                    continue;
+                }
+                if (key != null) {
+                    seen.put(key, raw);
+                    record.put(key, raw);
+                }
+                invalidRows++;
+                if (!baseline) {
+                    String where = "sync job " + job.name() + ", " + (file == null ? "row " : "file " + file + " line ")
+                            + row.line() + ": ";
+                    items.add(new IntakeItem(null, SyncMapping.rawText(row), where
+                            + ((RuntimeException) built.get(i)).getMessage(), source));
+                }
+            }
+        }
+        if (baseline) {
+            syncStore.record(job.name(), record, before.keySet());
+            run.baseline += builtChanged;
+        } else {
+            List<RequestIntake.Receipt> receipts = intake.handOver(items, (c, now) -> {
+                SyncStore.record(c, now, job.name(), record, before.keySet());
+                return null;
+            });
+            for (RequestIntake.Receipt receipt : receipts) {
+                if (receipt.item().json() == null) {
+                    continue; // counted above
+                }
+                if (receipt.accepted().isEmpty() && receipt.duplicates().isEmpty()) {
+                    invalidRows++;
+                } else {
+                    changedRows++;
+                }
+            }
+            if (!items.isEmpty()) {
+                dispatcher.dispatch();
+            }
+        }
+        run.changed += changedRows;
+        run.invalid += invalidRows;
+        run.unchanged += unchangedRows;
+        if (metrics != null) {
+            metrics.syncRows(job.name(), "changed", changedRows);
+            metrics.syncRows(job.name(), "unchanged", unchangedRows);
+            metrics.syncRows(job.name(), "invalid", invalidRows);
+        }
+    }
+
+    private static String rowHash(SyncRow row) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(SyncMapping.rawText(row).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void finish(SyncJob job, Run run, String error) {
+        double seconds = (System.currentTimeMillis() - run.started) / 1000.0;
+        ObjectNode report = Json.object();
+        report.put("status", error == null ? "completed" : "failed");
+        report.put("startedAt", Instant.ofEpochMilli(run.started).toString());
+        report.put("finishedAt", Instant.now().toString());
+        report.put("seconds", Math.round(seconds * 10) / 10.0);
+        report.put("rowsRead", run.read);
+        report.put("changed", run.changed);
+        report.put("unchanged", run.unchanged);
+        report.put("invalid", run.invalid);
+        if (run.baseline > 0) {
+            report.put("baseline", run.baseline);
+        }
+        if (job.source().equals("csv")) {
+            ArrayNode done = report.putArray("files");
+            run.doneFiles.forEach(done::add);
+            ArrayNode failed = report.putArray("failedFiles");
+            run.failedFiles.forEach(failed::add);
+        }
+        if (error != null) {
+            report.put("error", error);
+        }
+        report.put("relay", owner);
+        intake.fileDone(job.name());
+        try {
+            syncStore.finish(job.name(), owner, error == null, Json.write(report));
+        } catch (RuntimeException e) {
+            LOG.warn("Sync job {}: the run's report could not be kept in the store ({}); its lock ends with its "
+                    + "lease", job.name(), SafeText.value(e.getMessage()));
+        }
+        if (error == null) {
+            LOG.info("Sync job {}: run completed in {} s: {} rows read, {} changed, {} unchanged, {} invalid{}",
+                    job.name(), String.format(Locale.ROOT, "%.1f", seconds), run.read, run.changed, run.unchanged,
+                    run.invalid, run.baseline > 0 ? ", " + run.baseline + " recorded as the baseline" : "");
+        } else {
+            LOG.warn("Sync job {}: run failed after {} s and {} rows ({} changed, {} unchanged, {} invalid): {}; the "
+                            + "next run tries again", job.name(), String.format(Locale.ROOT, "%.1f", seconds),
+                    run.read, run.changed, run.unchanged, run.invalid, error);
+        }
+    }
+
+    private static List<Path> csvFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
+                    .filter(f -> !f.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+        }
+    }
+
+    private static void moveTo(Path file, String folder, String note) throws IOException {
+        Path dir = file.getParent().resolve(folder);
+        Files.createDirectories(dir);
+        String name = file.getFileName().toString();
+        Files.move(file, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        if (note != null) {
+            Files.writeString(dir.resolve(name + ".error.txt"), note, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** GET /sync/{job}: the job's settings that matter to an operator, whether it runs, and its last report. */
+    public JsonNode describe(String name) {
+        SyncJob job = jobs.get(name);
+        if (job == null) {
+            return null;
+        }
+        ObjectNode out = Json.object();
+        out.put("job", job.name());
+        out.put("schedule", job.schedule());
+        out.put("timeZone", job.timeZone().getId());
+        out.put("source", job.source());
+        out.put("kind", job.kind());
+        out.put("firstRun", job.baseline() ? "baseline" : "send");
+        out.put("empty", job.clearEmpty() ? "clear" : "keep");
+        try {
+            CronExpression cron = new CronExpression(job.schedule());
+            cron.setTimeZone(TimeZone.getTimeZone(job.timeZone()));
+            Date next = cron.getNextValidTimeAfter(new Date());
+            out.put("nextRunAt", next == null ? null : next.toInstant().toString());
+        } catch (ParseException e) {
+            out.putNull("nextRunAt"); // checked at start
+        }
+        SyncStore.RunState state = syncStore.state(name);
+        out.put("running", state.running());
+        if (state.running() && state.startedAt() != null) {
+            out.put("runningSince", Instant.ofEpochMilli(state.startedAt()).toString());
+        }
+        out.put("completedRuns", state.completedRuns());
+        JsonNode last = null;
+        if (state.lastReportJson() != null) {
+            try {
+                last = Json.parse(state.lastReportJson());
+            } catch (Exception e) {
+                last = null;
+            }
+        }
+        out.set("lastRun", last);
+        return out;
+    }
+
+    /** GET /sync: every job. */
+    public JsonNode describeAll() {
+        ObjectNode out = Json.object();
+        ArrayNode list = out.putArray("jobs");
+        jobs.keySet().forEach(name -> list.add(describe(name)));
+        return out;
+    }
+
+    @Override
+    public void start() {
+        stopping = false;
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+        long until = System.currentTimeMillis() + 10_000;
+        while (!running.isEmpty() && System.currentTimeMillis() < until) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

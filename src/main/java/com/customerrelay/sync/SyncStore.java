@@ -1,0 +1,224 @@
+package com.customerrelay.sync;
+
+import com.customerrelay.delivery.DeliveryStore;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the sync jobs keep in the relay's state store, beside the deliveries, so that relays sharing the store share
+ * it too: the fingerprint last handed over per (job, key), and per job the run lock — a lease, so that one relay
+ * runs a job at a time and a run whose relay died is taken over once its lease has ended — with the last report.
+ */
+final class SyncStore {
+
+    private static final String[] SCHEMA = {
+        """
+        create table if not exists relay_sync_fingerprint (
+          job varchar(64) not null,
+          record_key varchar(700) not null,
+          fingerprint varchar(80) not null,
+          handed_at bigint not null,
+          primary key (job, record_key)
+        )""",
+        """
+        create table if not exists relay_sync_run (
+          job varchar(64) primary key,
+          owner varchar(200),
+          lease_until bigint not null,
+          started_at bigint,
+          completed_runs bigint not null,
+          last_report varchar(8000)
+        )"""
+    };
+
+    /** A job's run lock and last report. */
+    record RunState(boolean running, String owner, Long startedAt, long completedRuns, String lastReportJson) {
+    }
+
+    private final DeliveryStore store;
+
+    SyncStore(DeliveryStore store) {
+        this.store = store;
+    }
+
+    void createSchema(Collection<String> jobs) {
+        store.withConnection((c, now) -> {
+            try (Statement s = c.createStatement()) {
+                for (String ddl : SCHEMA) {
+                    s.execute(ddl);
+                }
+            }
+            for (String job : jobs) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "insert into relay_sync_run (job, lease_until, completed_runs) select ?, 0, 0 "
+                                + "where not exists (select 1 from relay_sync_run where job = ?)")) {
+                    ps.setString(1, job);
+                    ps.setString(2, job);
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    if (!"23505".equals(e.getSQLState())) {
+                        throw e; // another relay inserted it at the same moment: fine
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The fingerprints last handed over of {@code keys}, by key (a key never handed over is absent). */
+    Map<String, String> fingerprints(String job, List<String> keys) {
+        Map<String, String> found = new HashMap<>();
+        if (keys.isEmpty()) {
+            return found;
+        }
+        return store.withConnection((c, now) -> {
+            for (int from = 0; from < keys.size(); from += 500) {
+                List<String> part = keys.subList(from, Math.min(keys.size(), from + 500));
+                String sql = "select record_key, fingerprint from relay_sync_fingerprint where job = ? and record_key in ("
+                        + "?,".repeat(part.size() - 1) + "?)";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, job);
+                    for (int i = 0; i < part.size(); i++) {
+                        ps.setString(i + 2, part.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            found.put(rs.getString(1), rs.getString(2));
+                        }
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    /**
+     * Records fingerprints on {@code c} (the transaction that hands their requests over): {@code known} are the keys
+     * that had one before, the others are new.
+     */
+    static void record(Connection c, long now, String job, Map<String, String> fingerprints, Collection<String> known)
+            throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "update relay_sync_fingerprint set fingerprint = ?, handed_at = ? where job = ? and record_key = ?");
+             PreparedStatement insert = c.prepareStatement(
+                "insert into relay_sync_fingerprint (job, record_key, fingerprint, handed_at) values (?, ?, ?, ?)")) {
+            int updates = 0;
+            int inserts = 0;
+            for (Map.Entry<String, String> e : fingerprints.entrySet()) {
+                if (known.contains(e.getKey())) {
+                    update.setString(1, e.getValue());
+                    update.setLong(2, now);
+                    update.setString(3, job);
+                    update.setString(4, e.getKey());
+                    update.addBatch();
+                    updates++;
+                } else {
+                    insert.setString(1, job);
+                    insert.setString(2, e.getKey());
+                    insert.setString(3, e.getValue());
+                    insert.setLong(4, now);
+                    insert.addBatch();
+                    inserts++;
+                }
+            }
+            if (updates > 0) {
+                update.executeBatch();
+            }
+            if (inserts > 0) {
+                insert.executeBatch();
+            }
+        }
+    }
+
+    /** Records fingerprints in a transaction of their own (a baseline run, which hands nothing over). */
+    void record(String job, Map<String, String> fingerprints, Collection<String> known) {
+        store.handOver(List.of(), (c, now) -> {
+            record(c, now, job, fingerprints, known);
+            return null;
+        });
+    }
+
+    /** Takes the job's run lock for {@code leaseMs} unless another run holds it; true when taken. */
+    boolean tryLock(String job, String owner, long leaseMs) {
+        return store.withConnection((c, now) -> {
+            try (PreparedStatement ps = c.prepareStatement("update relay_sync_run set owner = ?, lease_until = ?, "
+                    + "started_at = ? where job = ? and (owner is null or lease_until < ?)")) {
+                ps.setString(1, owner);
+                ps.setLong(2, now + leaseMs);
+                ps.setLong(3, now);
+                ps.setString(4, job);
+                ps.setLong(5, now);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Extends the lease of a run this relay holds; false when it no longer holds it. */
+    boolean renew(String job, String owner, long leaseMs) {
+        return store.withConnection((c, now) -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "update relay_sync_run set lease_until = ? where job = ? and owner = ?")) {
+                ps.setLong(1, now + leaseMs);
+                ps.setString(2, job);
+                ps.setString(3, owner);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Ends a run: the lock is let go and its report kept; a completed run counts towards "not the first run". */
+    void finish(String job, String owner, boolean completed, String reportJson) {
+        store.withConnection((c, now) -> {
+            try (PreparedStatement ps = c.prepareStatement("update relay_sync_run set owner = null, lease_until = 0, "
+                    + "completed_runs = completed_runs + ?, last_report = ? where job = ? and owner = ?")) {
+                ps.setInt(1, completed ? 1 : 0);
+                ps.setString(2, reportJson.length() > 8000 ? reportJson.substring(0, 8000) : reportJson);
+                ps.setString(3, job);
+                ps.setString(4, owner);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Lets go of the job's lock whoever holds it: for the embedded store, which only this relay uses. */
+    void releaseAny(String job) {
+        store.withConnection((c, now) -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "update relay_sync_run set owner = null, lease_until = 0 where job = ? and owner is not null")) {
+                ps.setString(1, job);
+                if (ps.executeUpdate() > 0) {
+                    org.slf4j.LoggerFactory.getLogger(SyncStore.class).info("Sync job {}: the run that was going on "
+                            + "when the relay last stopped is redone by the next run", job);
+                }
+            }
+            return null;
+        });
+    }
+
+    RunState state(String job) {
+        return store.withConnection((c, now) -> {
+            try (PreparedStatement ps = c.prepareStatement("select owner, lease_until, started_at, completed_runs, "
+                    + "last_report from relay_sync_run where job = ?")) {
+                ps.setString(1, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return new RunState(false, null, null, 0, null);
+                    }
+                    boolean running = rs.getString(1) != null && rs.getLong(2) >= now;
+                    long started = rs.getLong(3);
+                    return new RunState(running, running ? rs.getString(1) : null, rs.wasNull() ? null : started,
+                            rs.getLong(4), rs.getString(5));
+                }
+            }
+        });
+    }
+}
