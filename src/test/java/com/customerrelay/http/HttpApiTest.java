@@ -140,7 +140,10 @@ class HttpApiTest {
         HttpResponse<String> none = call("POST", "/dead-letters/replay", "{\"requestIds\":[\"nothing\"]}", KEY);
         assertThat(none.statusCode()).isEqualTo(200);
         assertThat(Json.parse(none.body()).path("replayed").asInt()).isZero();
-        assertThat(call("GET", "/sync", null, KEY).statusCode()).as("sync jobs are not built yet").isEqualTo(404);
+        HttpResponse<String> noJobs = call("GET", "/sync", null, KEY);
+        assertThat(noJobs.statusCode()).isEqualTo(200);
+        assertThat(noJobs.body()).isEqualTo("{\"jobs\":[]}");
+        assertThat(call("GET", "/sync/nightly", null, KEY).statusCode()).as("no such job").isEqualTo(404);
         assertThat(call("POST", "/sync/nightly/run", null, KEY).statusCode()).isEqualTo(404);
     }
 
