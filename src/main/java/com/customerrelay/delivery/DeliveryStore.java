@@ -75,11 +75,17 @@ public final class DeliveryStore implements Service {
         "create index if not exists relay_delivery_record on relay_delivery(vendor, record_key, id)",
         "create index if not exists relay_delivery_status on relay_delivery(vendor, status, id)"
     };
-    /** Due deliveries in arrival order, skipping any whose record has an earlier delivery still unfinished. */
+    /*
+     * Due deliveries in arrival order, skipping any whose record has an earlier delivery still unfinished. The
+     * request text is fetched per row claimed (scalar subqueries on relay_payload's key): as a join, PostgreSQL
+     * merged the two tables from their first rows on every round, reading all the payloads of delivered rows.
+     */
     private static final String DUE = """
-            select d.id, d.request_id, d.vendor, d.kind, d.attempts, d.first_attempt_at, p.request_json,
-                   p.source_json, d.status, d.record_key, d.occurred_at, d.created_at
-            from relay_delivery d join relay_payload p on p.id = d.id
+            select d.id, d.request_id, d.vendor, d.kind, d.attempts, d.first_attempt_at,
+                   (select p.request_json from relay_payload p where p.id = d.id),
+                   (select p.source_json from relay_payload p where p.id = d.id),
+                   d.status, d.record_key, d.occurred_at, d.created_at
+            from relay_delivery d
             where d.vendor = ? and d.status = ? and %s
               and not exists (select 1 from relay_delivery e
                               where e.vendor = d.vendor and e.record_key = d.record_key and e.id < d.id
