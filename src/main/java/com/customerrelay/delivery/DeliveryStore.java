@@ -76,9 +76,13 @@ public final class DeliveryStore implements Service {
         "create index if not exists relay_delivery_status on relay_delivery(vendor, status, id)"
     };
     /*
-     * Due deliveries in arrival order, skipping any whose record has an earlier delivery still unfinished. The
-     * request text is fetched per row claimed (scalar subqueries on relay_payload's key): as a join, PostgreSQL
-     * merged the two tables from their first rows on every round, reading all the payloads of delivered rows.
+     * Due deliveries in arrival order, skipping any whose record has an earlier delivery still unfinished. Two
+     * things keep a claim from reading the rows already finished, which lie before the unfinished ones:
+     * - the status is a range ("between"), not an equality: with "=" PostgreSQL may read the order by id off the
+     *   primary key and filter, which walks every finished row from the first (its statistics, taken while most
+     *   rows were unfinished, say most rows match: 33 ms a round at 100,000 rows); with a range only the
+     *   (vendor, status, id) index gives that order, and it starts at the first row of the status (0.2 ms);
+     * - the request text is fetched per row claimed: as a join, PostgreSQL merged relay_payload from its first row.
      */
     private static final String DUE = """
             select d.id, d.request_id, d.vendor, d.kind, d.attempts, d.first_attempt_at,
@@ -86,14 +90,14 @@ public final class DeliveryStore implements Service {
                    (select p.source_json from relay_payload p where p.id = d.id),
                    d.status, d.record_key, d.occurred_at, d.created_at
             from relay_delivery d
-            where d.vendor = ? and d.status = ? and %s
+            where d.vendor = ? and d.status between '%1$s' and '%1$s' and %2$s
               and not exists (select 1 from relay_delivery e
                               where e.vendor = d.vendor and e.record_key = d.record_key and e.id < d.id
                                 and e.status in ('PENDING', 'INFLIGHT'))
             order by d.vendor, d.status, d.id
             limit ?""";
-    private static final String DUE_PENDING = DUE.formatted("d.next_attempt_at <= ?");
-    private static final String DUE_EXPIRED = DUE.formatted("d.lease_until < ?");
+    private static final String DUE_PENDING = DUE.formatted(PENDING, "d.next_attempt_at <= ?");
+    private static final String DUE_EXPIRED = DUE.formatted(INFLIGHT, "d.lease_until < ?");
 
     private final HikariDataSource pool;
     /** The group commit of {@link #enqueueAll}: lots waiting to be committed, and who commits them. */
@@ -575,9 +579,8 @@ public final class DeliveryStore implements Service {
                        first_attempt_at = coalesce(first_attempt_at, ?), last_attempt_at = ?
                      where id = ? and status = ? and attempts = ?""")) {
             q.setString(1, vendor);
-            q.setString(2, status);
-            q.setLong(3, now);
-            q.setInt(4, limit);
+            q.setLong(2, now);
+            q.setInt(3, limit);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     long id = rs.getLong(1);

@@ -106,8 +106,12 @@ public final class Dispatcher {
         boolean expiredToo = now - expiredLookedAt >= EXPIRED_EVERY_MS;
         List<DeliveryStore.Want> wants = new ArrayList<>();
         for (VendorSettings vendor : vendors.values()) {
+            // claims are made a vendor's concurrency at a time, once the deliveries claimed ahead have fallen to one
+            // round of calls: the claim query is the costly part of a round (on PostgreSQL it walks the index
+            // entries that claims and outcomes leave behind), and claiming one or two per finished call made as
+            // many queries as calls
             int free = vendor.concurrency() * 2 - claimed.get(vendor.vendor()).get();
-            if (free > 0) {
+            if (free >= vendor.concurrency()) {
                 wants.add(new DeliveryStore.Want(vendor.vendor(), free, leases.get(vendor.vendor()), expiredToo));
             }
         }
