@@ -1,5 +1,7 @@
 package com.customerrelay;
 
+import com.customerrelay.core.Json;
+import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.connector.expandable.ExpandableSandbox;
 import com.customerrelay.connector.rpm.RpmSandbox;
@@ -58,5 +60,47 @@ class ExamplesEndToEndTest {
             assertThat(relay.deadLetters().get(0).at("/error/message").asText())
                     .isEqualTo("targets.expandable.contactId is required");
         }
+    }
+
+    @Test
+    void theDemoSyncJobSendsEveryRowOnceThenOnlyTheRowThatChanged(@TempDir Path dir) throws Exception {
+        // the shipped demo job, reading a copy of its CSV file so that the test can change a row
+        Path csv = dir.resolve("crm-contacts.csv");
+        Files.copy(Path.of("examples/sync/crm-contacts.csv"), csv);
+        String key = "demo-test-key";
+        try (RelayHarness relay = new RelayHarness(dir.resolve("relay")).set("relay.sync.jobs", "demo")
+                .set("relay.http.api-keys", key)
+                .set("relay.sync.demo.jdbc.query", "select * from CSVREAD('" + csv + "', null, 'charset=UTF-8')")
+                .start()) {
+            ExpandableSandbox expandable = relay.bean("expandableSandbox", ExpandableSandbox.class);
+            JsonNode first = runDemo(relay, key, 1);
+            assertThat(first.get("rowsRead").asInt()).isEqualTo(10);
+            assertThat(first.get("changed").asInt()).isEqualTo(10);
+            relay.awaitSettled(Duration.ofSeconds(20));
+            assertThat(expandable.updates()).isEqualTo(10);
+            JsonNode eva = expandable.contact("CEDARLTD", "EMULLER");
+            assertThat(eva.path("FIRST_NAME").asText()).isEqualTo("Eva");
+            assertThat(eva.path("LAST_NAME").asText()).isEqualTo("Müller");
+            assertThat(eva.path("E_MAIL").asText()).isEqualTo("e.mueller@cedar.example");
+            assertThat(eva.path("SOFCT_USER_1").asText()).isEqualTo("silver");
+
+            Files.writeString(csv, Files.readString(csv).replace("e.mueller@cedar.example", "eva.mueller@cedar.example"));
+            JsonNode second = runDemo(relay, key, 2);
+            assertThat(second.get("changed").asInt()).isEqualTo(1);
+            assertThat(second.get("unchanged").asInt()).isEqualTo(9);
+            relay.awaitSettled(Duration.ofSeconds(20));
+            assertThat(expandable.updates()).as("only the changed row is sent again").isEqualTo(11);
+            assertThat(expandable.contact("CEDARLTD", "EMULLER").path("E_MAIL").asText())
+                    .isEqualTo("eva.mueller@cedar.example");
+            assertThat(relay.deadLetters()).isEmpty();
+        }
+    }
+
+    private static JsonNode runDemo(RelayHarness relay, String key, int runs) throws Exception {
+        assertThat(Http.send("POST", relay.apiUrl() + "/sync/demo/run", "", "X-API-Key", key).statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Json.parse(Http.get(relay.apiUrl() + "/sync/demo",
+                "X-API-Key", key).body()).get("completedRuns").asInt() == runs);
+        return Json.parse(Http.get(relay.apiUrl() + "/sync/demo", "X-API-Key", key).body()).get("lastRun");
     }
 }

@@ -467,12 +467,6 @@ public final class SyncRunner implements Service {
         }
         report.put("relay", owner);
         intake.fileDone(job.name());
-        try {
-            syncStore.finish(job.name(), owner, error == null, Json.write(report));
-        } catch (RuntimeException e) {
-            LOG.warn("Sync job {}: the run's report could not be kept in the store ({}); its lock ends with its "
-                    + "lease", job.name(), SafeText.value(e.getMessage()));
-        }
         if (error == null) {
             LOG.info("Sync job {}: run completed in {} s: {} rows read, {} changed, {} unchanged, {} invalid{}",
                     job.name(), String.format(Locale.ROOT, "%.1f", seconds), run.read, run.changed, run.unchanged,
@@ -481,6 +475,13 @@ public final class SyncRunner implements Service {
             LOG.warn("Sync job {}: run failed after {} s and {} rows ({} changed, {} unchanged, {} invalid): {}; the "
                             + "next run tries again", job.name(), String.format(Locale.ROOT, "%.1f", seconds),
                     run.read, run.changed, run.unchanged, run.invalid, error);
+        }
+        // the lock is let go after the log line, so that a run's lines never interleave with the next run's
+        try {
+            syncStore.finish(job.name(), owner, error == null, Json.write(report));
+        } catch (RuntimeException e) {
+            LOG.warn("Sync job {}: the run's report could not be kept in the store ({}); its lock ends with its "
+                    + "lease", job.name(), SafeText.value(e.getMessage()));
         }
     }
 

@@ -100,6 +100,11 @@ public final class VendorStub implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/api";
     }
 
+    /** False: count bodies and markers only, without keeping them (large tests). */
+    public void keepBodies(boolean keep) {
+        this.keepBodies = keep;
+    }
+
     public void delayMs(long delay) {
         this.delayMs = delay;
     }

@@ -48,6 +48,15 @@ public final class ExpandableSandbox extends SandboxServer {
         seed("ABCCORP", "JHERNANDEZ", "Juan", "Hernandez");
         seed("ABCCORP", "MSMITH", "Mary", "Smith");
         seed("XYZLTD", "PCHEN", "Pat", "Chen");
+        // the other contacts of the demo sync job (examples/sync/crm-contacts.csv)
+        seed("ABCCORP", "TNGUYEN", "Tam", "Nguyen");
+        seed("BRIGHTCO", "AKOWALSKI", "Anna", "Kowalski");
+        seed("BRIGHTCO", "PDUBOIS", "Pierre", "Dubois");
+        seed("BRIGHTCO", "LROSSI", "Luca", "Rossi");
+        seed("CEDARLTD", "KTANAKA", "Kenji", "Tanaka");
+        seed("CEDARLTD", "SOKAFOR", "Sade", "Okafor");
+        seed("CEDARLTD", "EMULLER", "Eva", "Müller");
+        seed("CEDARLTD", "RSILVA", "Rita", "Silva");
         listen();
     }
 
