@@ -70,6 +70,8 @@ class ExamplesEndToEndTest {
         String key = "demo-test-key";
         try (RelayHarness relay = new RelayHarness(dir.resolve("relay")).set("relay.sync.jobs", "demo")
                 .set("relay.http.api-keys", key)
+                // runs started by the test alone, not also by the demo's every-minute schedule
+                .set("relay.sync.demo.schedule", "0 0 0 1 1 ? 2099")
                 .set("relay.sync.demo.jdbc.query", "select * from CSVREAD('" + csv + "', null, 'charset=UTF-8')")
                 .start()) {
             ExpandableSandbox expandable = relay.bean("expandableSandbox", ExpandableSandbox.class);

@@ -53,12 +53,7 @@ class SyncAcrossRelaysTest {
         pg = PostgresSupport.required();
         vendor = new VendorStub("SOFCT_USER_1");
         vendor.keepBodies(false);
-        try (Connection c = source(); Statement s = c.createStatement()) {
-            s.execute("drop table if exists crm_contact_export");
-            s.execute("create table crm_contact_export (contact_no int primary key, cust_id varchar(20), "
-                    + "contact_id varchar(20), email varchar(100), updated_at timestamp with time zone, "
-                    + "tier varchar(40))");
-        }
+        SyncPostgresTest.createSourceTable(pg);
     }
 
     @AfterEach
@@ -75,10 +70,7 @@ class SyncAcrossRelaysTest {
     }
 
     void fill(int rows) throws SQLException {
-        try (Connection c = source(); Statement s = c.createStatement()) {
-            s.execute("insert into crm_contact_export select g, 'ACME', 'C' || g, 'c' || g || '@acme.test', "
-                    + "timestamptz '2026-11-22 10:00:00+00', 'v0-' || g from generate_series(1, " + rows + ") g");
-        }
+        SyncPostgresTest.fillSourceTable(pg, rows, "v0");
     }
 
     static Map<String, String> job(PostgresSupport pg, String schedule) {

@@ -51,11 +51,27 @@ class SyncPostgresTest {
         pg = PostgresSupport.required();
         vendor = new VendorStub("SOFCT_USER_1");
         vendor.keepBodies(false);
-        try (Connection c = source(); Statement s = c.createStatement()) {
+        createSourceTable(pg);
+    }
+
+    /** The source table of the tests, empty, in the test database. */
+    static void createSourceTable(PostgresSupport pg) throws SQLException {
+        try (Connection c = DriverManager.getConnection(pg.url, pg.user, pg.password);
+             Statement s = c.createStatement()) {
             s.execute("drop table if exists crm_contact_export");
             s.execute("create table crm_contact_export (contact_no int primary key, cust_id varchar(20), "
                     + "contact_id varchar(20), email varchar(100), updated_at timestamp with time zone, "
                     + "tier varchar(40))");
+        }
+    }
+
+    /** Rows 1 to {@code rows} of the source table, each marked {@code <version>-<row>}. */
+    static void fillSourceTable(PostgresSupport pg, int rows, String version) throws SQLException {
+        try (Connection c = DriverManager.getConnection(pg.url, pg.user, pg.password);
+             Statement s = c.createStatement()) {
+            s.execute("insert into crm_contact_export select g, 'ACME', 'C' || g, 'c' || g || '@acme.test', "
+                    + "timestamptz '2026-11-22 10:00:00+00', '" + version + "-' || g from generate_series(1, "
+                    + rows + ") g");
         }
     }
 
@@ -70,10 +86,7 @@ class SyncPostgresTest {
     }
 
     void fillTable(int rows) throws SQLException {
-        try (Connection c = source(); Statement s = c.createStatement()) {
-            s.execute("insert into crm_contact_export select g, 'ACME', 'C' || g, 'c' || g || '@acme.test', "
-                    + "timestamptz '2026-11-22 10:00:00+00', 'v1-' || g from generate_series(1, " + rows + ") g");
-        }
+        fillSourceTable(pg, rows, "v1");
     }
 
     /** Changes the e-mail of the first {@code rows} contacts and marks them v2. */
