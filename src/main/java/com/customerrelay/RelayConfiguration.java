@@ -205,7 +205,8 @@ public final class RelayConfiguration implements CamelConfiguration {
             return new ActiveMQConnectionFactory(external, user, password);
         }
         EmbeddedBroker broker = new EmbeddedBroker(settings.dataDir().resolve("broker"),
-                settings.optional("relay.broker.embedded-url").orElse(null));
+                settings.optional("relay.broker.embedded-url").orElse(null),
+                settings.string("relay.queue.name", "relay.updates"));
         context.addService(broker);
         context.getRegistry().bind("embeddedBroker", broker);
         return new ActiveMQConnectionFactory(broker.clientUrl());

@@ -1,5 +1,7 @@
 package com.customerrelay.queue;
 
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -28,6 +30,16 @@ public final class EmbeddedBroker implements Service {
     private final String inVmUrl;
 
     public EmbeddedBroker(Path dir, String tcpUrl) throws Exception {
+        this(dir, tcpUrl, null);
+    }
+
+    /**
+     * @param intakeQueue the relay's intake queue: made at start as a durable anycast queue, so that a message sent
+     *                    to that address over any protocol — an AMQP or STOMP producer names only the address — lands
+     *                    in it, also before the relay's consumer has attached (an address such a producer made
+     *                    would be multicast, Artemis's default, and keep no message without a subscriber)
+     */
+    public EmbeddedBroker(Path dir, String tcpUrl, String intakeQueue) throws Exception {
         int id = IN_VM_IDS.incrementAndGet();
         this.inVmUrl = "vm://" + id;
         Configuration config = new ConfigurationImpl()
@@ -47,7 +59,25 @@ public final class EmbeddedBroker implements Service {
         if (tcpUrl != null && !tcpUrl.isBlank()) {
             config.addAcceptorConfiguration("tcp", tcpUrl);
         }
-        config.addAddressSetting("#", new AddressSettings()
+        config.addAddressSetting("#", addressSettings());
+        if (intakeQueue != null) {
+            config.addQueueConfiguration(QueueConfiguration.of(intakeQueue).setAddress(intakeQueue)
+                    .setRoutingType(RoutingType.ANYCAST).setDurable(true));
+            config.addAddressSetting(intakeQueue, addressSettings()
+                    .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                    .setDefaultQueueRoutingType(RoutingType.ANYCAST));
+        }
+        server.setConfiguration(config);
+        server.start();
+        // an acceptor without a protocols parameter takes every protocol on the class path: Artemis core (JMS),
+        // AMQP 1.0 and STOMP, on the one port
+        LOG.info("Embedded broker started: journal in {}, producers connect to {}", dir,
+                tcpUrl == null || tcpUrl.isBlank() ? "(in-VM only)" : tcpUrl + " (Artemis core/JMS, AMQP 1.0, STOMP)");
+    }
+
+    /** Never drop a message: redelivered with growing delays, however often. */
+    private static AddressSettings addressSettings() {
+        return new AddressSettings()
                 .setMaxDeliveryAttempts(-1)
                 .setDeadLetterAddress(SimpleString.of("DLQ"))
                 .setExpiryAddress(SimpleString.of("ExpiryQueue"))
@@ -55,11 +85,7 @@ public final class EmbeddedBroker implements Service {
                 .setRedeliveryMultiplier(2)
                 .setMaxRedeliveryDelay(60_000)
                 .setAutoCreateQueues(true)
-                .setAutoCreateAddresses(true));
-        server.setConfiguration(config);
-        server.start();
-        LOG.info("Embedded broker started: journal in {}, producers connect to {}", dir,
-                tcpUrl == null || tcpUrl.isBlank() ? "(in-VM only)" : tcpUrl);
+                .setAutoCreateAddresses(true);
     }
 
     /** The URL the relay itself uses to reach this broker. */
