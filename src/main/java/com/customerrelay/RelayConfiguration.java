@@ -102,7 +102,12 @@ public final class RelayConfiguration implements CamelConfiguration {
         ConnectionFactory jms = connectionFactory(context, settings);
         context.getRegistry().bind("jmsConnectionFactory", jms);
         String queue = settings.string("relay.queue.name", "relay.updates");
-        QueueMessageReader messageReader = new QueueMessageReader(queue, maxRequestBytes(settings));
+        long maxMessageBytes = settings.number("relay.queue.max-message-bytes", 10_485_760);
+        if (maxMessageBytes < 1024) {
+            throw new IllegalArgumentException("relay.queue.max-message-bytes must be at least 1024, not "
+                    + maxMessageBytes);
+        }
+        QueueMessageReader messageReader = new QueueMessageReader(queue, maxRequestBytes(settings), maxMessageBytes);
         context.getRegistry().bind("queueMessageReader", messageReader);
 
         DeliveryRunner runner = new DeliveryRunner(store, deadLetters, vendors, displayNames);

@@ -26,15 +26,24 @@ public final class QueueMessageReader {
 
     private final String queue;
     private final int maxRequestBytes;
+    private final long maxMessageBytes;
 
-    public QueueMessageReader(String queue, int maxRequestBytes) {
+    /** @param maxMessageBytes relay.queue.max-message-bytes: a larger message is one invalid item, not read */
+    public QueueMessageReader(String queue, int maxRequestBytes, long maxMessageBytes) {
         this.queue = queue;
         this.maxRequestBytes = maxRequestBytes;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     public List<IntakeItem> items(String body, String messageId) {
         byte[] bytes = (body == null ? "" : body).getBytes(StandardCharsets.UTF_8);
         String what = "message " + messageId + " on " + queue;
+        if (bytes.length > maxMessageBytes) {
+            return List.of(new IntakeItem(null, head(bytes, 0) + "…", what + " is " + bytes.length
+                    + " bytes, over the limit of " + maxMessageBytes + " bytes for one message "
+                    + "(relay.queue.max-message-bytes): refused without being read; only its start is kept here",
+                    source(messageId, null)));
+        }
         try {
             return read(bytes, what, messageId);
         } catch (JsonProcessingException e) {

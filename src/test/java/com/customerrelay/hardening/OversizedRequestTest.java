@@ -101,4 +101,29 @@ class OversizedRequestTest {
         assertThat(relay.deadLetters()).extracting(l -> l.at("/source/index").asInt(-1)).containsExactlyInAnyOrder(1,
                 -1);
     }
+
+    @Test
+    void aMessageOverTheMessageLimitIsRefusedUnreadAndTheQueueFlowsOn() {
+        start().set("relay.queue.max-message-bytes", "32768");
+        String broker = relay.brokerOnFreePort();
+        relay.start();
+        // many requests each under the request limit, together over the message limit
+        StringBuilder many = new StringBuilder("[");
+        for (int i = 0; i < 200; i++) {
+            many.append(i == 0 ? "" : ",").append(Requests.marked("in-big-" + i));
+        }
+        many.append("]");
+        assertThat(many.length()).isGreaterThan(32768);
+        try (QueueProducer producer = new QueueProducer(broker, "relay.updates")) {
+            producer.send(Requests.marked("m1"), many.toString(), Requests.marked("m3"));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> vendor.distinct() == 2 && relay.deadLetters().size() == 1);
+        assertThat(vendor.perMarker()).containsOnlyKeys("m1", "m3");
+        JsonNode letter = relay.deadLetters().get(0);
+        assertThat(letter.path("reason").asText()).isEqualTo("invalid");
+        assertThat(letter.at("/error/message").asText()).contains("is " + many.length() + " bytes, over the limit "
+                + "of 32768 bytes for one message (relay.queue.max-message-bytes)");
+        assertThat(letter.path("request").asText()).startsWith("[{").hasSizeLessThan(400);
+        assertThat(letter.at("/source/intake").asText()).isEqualTo("queue");
+    }
 }
