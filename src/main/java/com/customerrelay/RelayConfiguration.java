@@ -160,7 +160,9 @@ public final class RelayConfiguration implements CamelConfiguration {
         if (leaseMs < 3_000) {
             throw new IllegalArgumentException("relay.sync.lease-ms must be at least 3000, not " + leaseMs);
         }
-        SyncRunner sync = new SyncRunner(jobs, byName, store, intake, dispatcher, metrics, leaseMs);
+        // a CSV export is read once unchanged for as long as a dropped file must be
+        SyncRunner sync = new SyncRunner(jobs, byName, store, intake, dispatcher, metrics, leaseMs,
+                settings.number("relay.inbox.read-lock-min-age-ms", 1000));
         sync.setExecutors(context.getExecutorServiceManager().newCachedThreadPool(sync, "relay-sync"),
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(sync, "relay-sync-lease"));
         sync.checkSources();

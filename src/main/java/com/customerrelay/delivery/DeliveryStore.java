@@ -391,12 +391,18 @@ public final class DeliveryStore implements Service {
      * records the fingerprints of the rows it hands over with them, so that a relay that dies in between leaves
      * neither a request without its fingerprint (sent again) nor a fingerprint without its request (lost).
      * A delivery whose id was delivered or skipped before is delivered again (a record that changed back to what
-     * it was); one still pending or in flight is a duplicate. A delivery whose data the store refuses is REFUSED,
+     * it was), and so is one still pending, behind the record's later deliveries; one in flight is a duplicate. A
+     * delivery whose data the store refuses is REFUSED,
      * the others are kept.
      *
      * @throws StoreUnavailableException when the store cannot be reached or does not commit: nothing was kept
      */
-    public List<Acceptance> handOver(List<NewDelivery> deliveries, Work<?> alsoCommit) {
+    /** Work done in the transaction that accepts deliveries, knowing what became of each. */
+    public interface AfterAccepting {
+        void run(Connection c, long now, List<NewDelivery> deliveries, List<Acceptance> results) throws SQLException;
+    }
+
+    public List<Acceptance> handOver(List<NewDelivery> deliveries, AfterAccepting alsoCommit) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -432,7 +438,7 @@ public final class DeliveryStore implements Service {
                     }
                 }
                 if (alsoCommit != null) {
-                    alsoCommit.run(c, at);
+                    alsoCommit.run(c, at, deliveries, result);
                 }
                 c.commit();
                 return result;
@@ -454,8 +460,10 @@ public final class DeliveryStore implements Service {
                 if (rs.next()) {
                     boolean expired = rs.getLong(3) < now - dedupeWindow.toMillis();
                     String status = rs.getString(2);
-                    boolean finished = DELIVERED.equals(status) || SKIPPED.equals(status);
-                    if (!DEAD.equals(status) && !expired && !(renew && finished)) {
+                    // renewed: a delivery not being attempted right now is made afresh, behind the record's later
+                    // deliveries (one in flight cannot be taken back: it stays a duplicate)
+                    boolean renewable = renew && !INFLIGHT.equals(status);
+                    if (!DEAD.equals(status) && !expired && !renewable) {
                         return false;
                     }
                     try (PreparedStatement del = c.prepareStatement("delete from relay_delivery where id = ?");

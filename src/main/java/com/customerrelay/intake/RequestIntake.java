@@ -85,7 +85,7 @@ public final class RequestIntake {
      * job's fingerprints); a request whose id was delivered before is delivered again (a record that changed back
      * to an earlier state makes the same id again).
      */
-    public List<Receipt> handOver(List<IntakeItem> items, DeliveryStore.Work<?> alsoCommit) {
+    public List<Receipt> handOver(List<IntakeItem> items, DeliveryStore.AfterAccepting alsoCommit) {
         return accept(items, null, deliveries -> store.handOver(deliveries, alsoCommit));
     }
 

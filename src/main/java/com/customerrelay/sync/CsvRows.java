@@ -41,6 +41,12 @@ final class CsvRows implements RowReader {
                 .newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)), 64 * 1024);
         try {
+            // a byte order mark is dropped before the parser sees it (Jackson drops one only from bytes): left in,
+            // it would make a quoted first header cell unquoted text
+            reader.mark(1);
+            if (reader.read() != '\uFEFF') {
+                reader.reset();
+            }
             parser = FACTORY.createParser(reader);
             parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(delimiter));
             parser.enable(CsvParser.Feature.WRAP_AS_ARRAY);
@@ -53,9 +59,6 @@ final class CsvRows implements RowReader {
             }
             for (int i = 0; i < header.size(); i++) {
                 String name = header.get(i).trim();
-                if (i == 0 && name.startsWith("\uFEFF")) {
-                    name = name.substring(1).trim();
-                }
                 if (name.isEmpty()) {
                     throw new IOException("column " + (i + 1) + " of the header row has no name");
                 }
@@ -83,13 +86,14 @@ final class CsvRows implements RowReader {
             return null;
         }
         long line = lineOfRecord;
-        if (cells.size() != columns.size()) {
-            return new SyncRow(line, Map.of(), "line " + line + " has " + cells.size() + " cells, the header row has "
-                    + columns.size());
-        }
         Map<String, Object> byName = new HashMap<>();
-        for (int i = 0; i < cells.size(); i++) {
+        for (int i = 0; i < Math.min(cells.size(), columns.size()); i++) {
             byName.put(lower.get(i), cells.get(i));
+        }
+        if (cells.size() != columns.size()) {
+            // kept with the cells it has, for its dead letter
+            return new SyncRow(line, byName, "line " + line + " has " + cells.size() + " cells, the header row has "
+                    + columns.size());
         }
         return new SyncRow(line, byName, null);
     }

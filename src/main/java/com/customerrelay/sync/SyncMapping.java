@@ -3,6 +3,7 @@ package com.customerrelay.sync;
 import com.customerrelay.core.CanonicalFields;
 import com.customerrelay.core.Json;
 import com.customerrelay.core.RequestValidator;
+import com.customerrelay.core.SafeText;
 import com.customerrelay.core.VendorProfile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -23,7 +24,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Turns one source row into the update request of PRODUCT.md §1 by the job's {@code map.<path>=<column>} settings,
@@ -48,6 +48,9 @@ final class SyncMapping {
             super(message, null, false, false);
         }
     }
+
+    /** Longest key kept: the store's record_key column holds 700, and the request id (200) holds less anyway. */
+    private static final int MAX_KEY = 700;
 
     private final SyncJob job;
     private final Map<String, VendorProfile> profiles;
@@ -75,41 +78,72 @@ final class SyncMapping {
         return missing;
     }
 
-    /** The row's key, or null when a key column is empty. */
+    /** The row's key, or null when a key column is empty or holds a control character. */
     String keyOf(SyncRow row) {
-        List<String> parts = new ArrayList<>();
-        for (String column : job.key()) {
-            Object value = row.cells().get(column.toLowerCase(Locale.ROOT));
-            if (isEmpty(value)) {
-                return null;
-            }
-            parts.add(text(value));
+        try {
+            return key(row);
+        } catch (RowProblem problem) {
+            return null;
         }
-        return String.join(":", parts);
     }
 
-    /** The row as text for a dead letter: its cells by column name, as JSON. */
-    static String rawText(SyncRow row) {
-        ObjectNode cells = Json.object();
-        new TreeMap<>(row.cells()).forEach((name, value) -> {
-            if (value == null) {
-                cells.putNull(name);
-            } else {
-                cells.put(name, text(value));
-            }
-        });
-        return Json.write(cells);
-    }
-
-    Built build(SyncRow row) {
-        List<String> keyParts = new ArrayList<>();
+    private String key(SyncRow row) {
+        List<String> parts = new ArrayList<>();
         for (String column : job.key()) {
             Object value = row.cells().get(column.toLowerCase(Locale.ROOT));
             if (isEmpty(value)) {
                 throw new RowProblem("key column " + column + " is empty");
             }
-            keyParts.add(text(value));
+            String text = text(value);
+            if (SafeText.hasUnsafeCharacters(text)) {
+                throw new RowProblem("key column " + column + " holds a control character");
+            }
+            parts.add(text);
         }
+        String key = String.join(":", parts);
+        if (key.length() > MAX_KEY) {
+            throw new RowProblem("the key (" + shorten(key) + ") is longer than " + MAX_KEY + " characters");
+        }
+        return key;
+    }
+
+    /**
+     * The row as text for a dead letter: the cells of the job's key and mapped columns, as JSON (columns the job
+     * does not read stay out of the relay's files).
+     */
+    String rawText(SyncRow row) {
+        ObjectNode cells = Json.object();
+        for (String column : job.columns()) {
+            String name = column.toLowerCase(Locale.ROOT);
+            if (!row.cells().containsKey(name)) {
+                continue;
+            }
+            Object value = row.cells().get(name);
+            if (value == null) {
+                cells.putNull(column);
+            } else {
+                cells.put(column, text(value));
+            }
+        }
+        return Json.write(cells);
+    }
+
+    /** A hash of the cells {@link #rawText} keeps: a bad row is dead-lettered again only when they change. */
+    String rowHash(SyncRow row) {
+        return sha256(rawText(row) + "|" + row.problem());
+    }
+
+    private static String sha256(String text) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Built build(SyncRow row) {
+        String key = key(row);
         ObjectNode request = Json.object();
         request.put("kind", job.kind());
         for (Map.Entry<String, String> entry : job.map().entrySet()) {
@@ -132,7 +166,6 @@ final class SyncMapping {
             put(request, path, converted);
         }
         String fingerprint = fingerprint(request);
-        String key = String.join(":", keyParts);
         String id = "sync:" + job.name() + ":" + key + ":" + fingerprint.substring(0, 16);
         if (id.length() > RequestValidator.MAX_ID_LENGTH) {
             throw new RowProblem("the key (" + shorten(key) + ") makes a request id longer than "
@@ -149,12 +182,7 @@ final class SyncMapping {
         ObjectNode copy = request.deepCopy();
         copy.remove("occurredAt");
         copy.remove("id");
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(Json.canonical(copy).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return sha256(Json.canonical(copy));
     }
 
     private JsonNode convert(String path, Object value) {

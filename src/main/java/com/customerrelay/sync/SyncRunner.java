@@ -25,8 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -37,7 +35,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,6 +72,7 @@ public final class SyncRunner implements Service {
     private final Dispatcher dispatcher;
     private final RelayMetrics metrics;
     private final long leaseMs;
+    private final long fileMinAgeMs;
     private final String owner;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private ExecutorService runs;
@@ -82,7 +80,8 @@ public final class SyncRunner implements Service {
     private volatile boolean stopping;
 
     public SyncRunner(List<SyncJob> jobs, Map<String, VendorProfile> profiles, DeliveryStore store,
-                      RequestIntake intake, Dispatcher dispatcher, RelayMetrics metrics, long leaseMs) {
+                      RequestIntake intake, Dispatcher dispatcher, RelayMetrics metrics, long leaseMs,
+                      long fileMinAgeMs) {
         for (SyncJob job : jobs) {
             this.jobs.put(job.name(), job);
             this.mappings.put(job.name(), new SyncMapping(job, profiles));
@@ -92,6 +91,7 @@ public final class SyncRunner implements Service {
         this.dispatcher = dispatcher;
         this.metrics = metrics;
         this.leaseMs = leaseMs;
+        this.fileMinAgeMs = fileMinAgeMs;
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         if (!jobs.isEmpty()) {
             syncStore.createSchema(this.jobs.keySet());
@@ -132,7 +132,11 @@ public final class SyncRunner implements Service {
                 continue;
             }
             List<String> missing = mappings.get(job.name()).missing(columns);
-            if (!missing.isEmpty()) {
+            if (!missing.isEmpty() && job.source().equals("csv")) {
+                // one export lacking a column is that file's fault: its run moves it to .failed/
+                LOG.warn("Sync job {}: the first CSV file in {} lacks columns: {}; a run moves it to .failed/",
+                        job.name(), job.csvDir(), String.join("; ", missing));
+            } else if (!missing.isEmpty()) {
                 throw new IllegalArgumentException("sync job " + job.name() + ": " + String.join("; ", missing)
                         + ", which its source does not have (its columns: " + String.join(", ", columns) + ")");
             }
@@ -155,7 +159,7 @@ public final class SyncRunner implements Service {
             }
         }
         Files.createDirectories(job.csvDir());
-        List<Path> files = csvFiles(job.csvDir());
+        List<Path> files = csvFiles(job.csvDir(), 0);
         if (files.isEmpty()) {
             return null;
         }
@@ -240,7 +244,10 @@ public final class SyncRunner implements Service {
             }
         }, leaseMs / 3, leaseMs / 3, TimeUnit.MILLISECONDS);
         try {
-            boolean baseline = job.baseline() && syncStore.state(job.name()).completedRuns() == 0;
+            // first-run=baseline holds until a run has completed and rows have been seen (a first run over an
+            // empty folder or table is no baseline for the rows that come later)
+            boolean baseline = job.baseline() && (syncStore.state(job.name()).completedRuns() == 0
+                    || !syncStore.hasFingerprints(job.name()));
             LOG.info("Sync job {}: run started ({} source{})", job.name(), job.source(),
                     baseline ? "; first run with first-run=baseline: rows are recorded, nothing is sent" : "");
             if (job.source().equals("jdbc")) {
@@ -250,7 +257,8 @@ public final class SyncRunner implements Service {
                 }
             } else {
                 Files.createDirectories(job.csvDir());
-                for (Path file : csvFiles(job.csvDir())) {
+                // a file still being written (changed within relay.inbox.read-lock-min-age-ms) waits for the next run
+                for (Path file : csvFiles(job.csvDir(), fileMinAgeMs)) {
                     readCsv(job, file, run, baseline);
                 }
             }
@@ -330,7 +338,12 @@ public final class SyncRunner implements Service {
         flush(job, batch, file, run, baseline);
     }
 
-    /** Makes the rows of one batch into requests and hands the changed ones over, with their fingerprints. */
+    /**
+     * Makes the rows of one batch into requests and hands the changed ones over, with their fingerprints, in one
+     * transaction that also checks the run still holds its lock. In a baseline run a row whose key has no
+     * fingerprint yet is only recorded; one that has (from an earlier baseline run that did not complete) is
+     * handed over when it changed, so a baseline run that is redone loses no change.
+     */
     private void flush(SyncJob job, List<SyncRow> batch, String file, Run run, boolean baseline) {
         if (batch.isEmpty()) {
             return;
@@ -359,11 +372,11 @@ public final class SyncRunner implements Service {
         Map<String, String> before = syncStore.fingerprints(job.name(), keys.stream().distinct().toList());
         Map<String, String> seen = new HashMap<>(before);
         Map<String, String> record = new LinkedHashMap<>();
+        Map<String, String> keyOfRequest = new HashMap<>();
         List<IntakeItem> items = new ArrayList<>();
         long invalidRows = 0;
         long unchangedRows = 0;
         long changedRows = 0;
-        long builtChanged = 0;
         for (int i = 0; i < batch.size(); i++) {
             SyncRow row = batch.get(i);
             ObjectNode source = Json.object().put("intake", "sync").put("name", job.name());
@@ -376,52 +389,64 @@ public final class SyncRunner implements Service {
                     unchangedRows++;
                     continue;
                 }
+                boolean recordOnly = baseline && !seen.containsKey(request.key());
                 seen.put(request.key(), request.fingerprint());
                 record.put(request.key(), request.fingerprint());
-                items.add(new IntakeItem(request.request(), null, null, source));
-                builtChanged++;
+                if (recordOnly) {
+                    run.baseline++;
+                } else {
+                    keyOfRequest.put(request.id(), request.key());
+                    items.add(new IntakeItem(request.request(), null, null, source));
+                }
             } else {
                 // a row that makes no request: dead-lettered once, and again only when it changes
                 String key = row.problem() == null ? mapping.keyOf(row) : null;
-                String raw = "row:" + rowHash(row);
+                String raw = "row:" + mapping.rowHash(row);
                 if (key != null && raw.equals(seen.get(key))) {
                     unchangedRows++;
                     continue;
                 }
+                boolean recordOnly = baseline && key != null && !seen.containsKey(key);
                 if (key != null) {
                     seen.put(key, raw);
                     record.put(key, raw);
                 }
                 invalidRows++;
-                if (!baseline) {
+                if (!recordOnly) {
                     String where = "sync job " + job.name() + ", " + (file == null ? "row " : "file " + file + " line ")
                             + row.line() + ": ";
-                    items.add(new IntakeItem(null, SyncMapping.rawText(row), where
+                    items.add(new IntakeItem(null, mapping.rawText(row), where
                             + ((RuntimeException) built.get(i)).getMessage(), source));
                 }
             }
         }
-        if (baseline) {
-            syncStore.record(job.name(), record, before.keySet());
-            run.baseline += builtChanged;
-        } else {
-            List<RequestIntake.Receipt> receipts = intake.handOver(items, (c, now) -> {
-                SyncStore.record(c, now, job.name(), record, before.keySet());
-                return null;
-            });
-            for (RequestIntake.Receipt receipt : receipts) {
-                if (receipt.item().json() == null) {
-                    continue; // counted above
-                }
-                if (receipt.accepted().isEmpty() && receipt.duplicates().isEmpty()) {
-                    invalidRows++;
-                } else {
-                    changedRows++;
+        List<RequestIntake.Receipt> receipts = intake.handOver(items, (c, now, deliveries, results) -> {
+            SyncStore.fence(c, now, job.name(), owner, leaseMs);
+            // a request whose id is in flight now (the record changed back to a state whose delivery is being
+            // attempted) was not taken: its fingerprint is not recorded, so the next run hands it over again
+            for (int i = 0; i < deliveries.size(); i++) {
+                if (results.get(i) == DeliveryStore.Acceptance.DUPLICATE) {
+                    String key = keyOfRequest.get(deliveries.get(i).requestId());
+                    if (key != null && record.remove(key) != null) {
+                        LOG.info("Sync job {}: {} changed back to a state whose delivery is being attempted; the "
+                                + "next run hands it over again", job.name(), SafeText.value(key));
+                    }
                 }
             }
-            if (!items.isEmpty()) {
-                dispatcher.dispatch();
+            SyncStore.record(c, now, job.name(), record, before.keySet());
+        });
+        for (RequestIntake.Receipt receipt : receipts) {
+            if (receipt.item().json() == null) {
+                continue; // counted above
             }
+            if (receipt.accepted().isEmpty() && receipt.duplicates().isEmpty()) {
+                invalidRows++;
+            } else {
+                changedRows++;
+            }
+        }
+        if (!items.isEmpty()) {
+            dispatcher.dispatch();
         }
         run.changed += changedRows;
         run.invalid += invalidRows;
@@ -430,15 +455,6 @@ public final class SyncRunner implements Service {
             metrics.syncRows(job.name(), "changed", changedRows);
             metrics.syncRows(job.name(), "unchanged", unchangedRows);
             metrics.syncRows(job.name(), "invalid", invalidRows);
-        }
-    }
-
-    private static String rowHash(SyncRow row) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(SyncMapping.rawText(row).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -457,10 +473,13 @@ public final class SyncRunner implements Service {
             report.put("baseline", run.baseline);
         }
         if (job.source().equals("csv")) {
+            // at most 50 names each, so that the report stays within what the store keeps of it
             ArrayNode done = report.putArray("files");
-            run.doneFiles.forEach(done::add);
+            run.doneFiles.stream().limit(50).forEach(done::add);
             ArrayNode failed = report.putArray("failedFiles");
-            run.failedFiles.forEach(failed::add);
+            run.failedFiles.stream().limit(50).forEach(failed::add);
+            report.put("fileCount", run.doneFiles.size());
+            report.put("failedFileCount", run.failedFiles.size());
         }
         if (error != null) {
             report.put("error", error);
@@ -485,12 +504,23 @@ public final class SyncRunner implements Service {
         }
     }
 
-    private static List<Path> csvFiles(Path dir) throws IOException {
+    /** The CSV files of {@code dir} in name order; with {@code minAgeMs} &gt; 0 only those unchanged for that long. */
+    private static List<Path> csvFiles(Path dir, long minAgeMs) throws IOException {
+        long before = System.currentTimeMillis() - minAgeMs;
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(Files::isRegularFile)
                     .filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
                     .filter(f -> !f.getFileName().toString().startsWith("."))
+                    .filter(f -> minAgeMs <= 0 || modifiedBefore(f, before))
                     .sorted().toList();
+        }
+    }
+
+    private static boolean modifiedBefore(Path file, long millis) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis() <= millis;
+        } catch (IOException gone) {
+            return false;
         }
     }
 

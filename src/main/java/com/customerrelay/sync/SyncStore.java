@@ -142,11 +142,35 @@ final class SyncStore {
         }
     }
 
-    /** Records fingerprints in a transaction of their own (a baseline run, which hands nothing over). */
-    void record(String job, Map<String, String> fingerprints, Collection<String> known) {
-        store.handOver(List.of(), (c, now) -> {
-            record(c, now, job, fingerprints, known);
-            return null;
+    /**
+     * On {@code c}, in the transaction that hands a batch over: extends the run's lease, and fails the
+     * transaction when this relay no longer holds it (its lease ended while the store was away, and another relay
+     * may have taken the job over): a run that lost its lock never commits a handover.
+     */
+    static void fence(Connection c, long now, String job, String owner, long leaseMs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update relay_sync_run set lease_until = ? "
+                + "where job = ? and owner = ? and lease_until >= ?")) {
+            ps.setLong(1, now + leaseMs);
+            ps.setString(2, job);
+            ps.setString(3, owner);
+            ps.setLong(4, now);
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("the run lock of sync job " + job + " was lost (its lease ended); another run "
+                        + "takes over", "40001");
+            }
+        }
+    }
+
+    /** True when the job has recorded a fingerprint (it has seen rows). */
+    boolean hasFingerprints(String job) {
+        return store.withConnection((c, now) -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select 1 from relay_sync_fingerprint where job = ? fetch first 1 rows only")) {
+                ps.setString(1, job);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
         });
     }
 

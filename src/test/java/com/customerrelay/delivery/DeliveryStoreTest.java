@@ -92,4 +92,45 @@ class DeliveryStoreTest {
             assertThat(rs.getInt(1)).as("the text column is gone from the status rows").isZero();
         }
     }
+
+    @Test
+    void aHandOverRenewsAnIdThatIsNotInFlightBehindTheRecordsLaterUpdatesAndRunsItsWorkInTheSameTransaction() {
+        DeliveryStore store = new DeliveryStore(url(), "relay", "", Duration.ofDays(7), false);
+        try {
+            List<DeliveryStore.Want> want = List.of(new DeliveryStore.Want("expandable", 10, 60_000, true));
+            List<List<DeliveryStore.Acceptance>> seen = new java.util.ArrayList<>();
+            // a record changes A -> B -> A while its deliveries wait: the second A goes behind B, not ahead of it
+            store.handOver(List.of(delivery("rec:A", "R"), delivery("rec:B", "R")),
+                    (c, now, deliveries, results) -> seen.add(results));
+            assertThat(store.handOver(List.of(delivery("rec:A", "R")), null))
+                    .containsExactly(DeliveryStore.Acceptance.NEW);
+            List<Delivery> first = store.round(List.of(), want).get("expandable");
+            assertThat(first).extracting(Delivery::requestId).as("B first, then A again").containsExactly("rec:B");
+            List<Delivery> next = store.round(List.of(DeliveryStore.Finish.delivered(first.get(0))), want)
+                    .get("expandable");
+            assertThat(next).extracting(Delivery::requestId).containsExactly("rec:A");
+
+            // in flight, an id cannot be taken back: a duplicate, and the work hears of it
+            List<DeliveryStore.Acceptance> again = store.handOver(List.of(delivery("rec:A", "R")),
+                    (c, now, deliveries, results) -> seen.add(List.copyOf(results)));
+            assertThat(again).containsExactly(DeliveryStore.Acceptance.DUPLICATE);
+            assertThat(seen).containsExactly(List.of(DeliveryStore.Acceptance.NEW, DeliveryStore.Acceptance.NEW),
+                    List.of(DeliveryStore.Acceptance.DUPLICATE));
+
+            // delivered, it is made afresh
+            store.round(List.of(DeliveryStore.Finish.delivered(next.get(0))), List.of());
+            assertThat(store.handOver(List.of(delivery("rec:A", "R")), null))
+                    .containsExactly(DeliveryStore.Acceptance.NEW);
+            assertThat(store.count("PENDING", "expandable")).isEqualTo(1);
+
+            // work that fails undoes the deliveries of its transaction
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.handOver(List.of(delivery("rec:C", "S")),
+                    (c, now, deliveries, results) -> {
+                        throw new java.sql.SQLException("the run lock was lost", "40001");
+                    })).isInstanceOf(StoreUnavailableException.class);
+            assertThat(store.statusOf("rec:C")).isEmpty();
+        } finally {
+            store.stop();
+        }
+    }
 }

@@ -134,7 +134,7 @@ class SyncJobFaultsTest {
         Path exports = dir.resolve("exports");
         Files.createDirectories(exports);
         relay = relay("crm").set("relay.sync.crm.source", "csv").set("relay.sync.crm.csv.dir", exports.toString())
-                .start();
+                .set("relay.inbox.read-lock-min-age-ms", "0").start();
         Files.writeString(exports.resolve("a-broken.csv"), "CUST_ID,CONTACT_ID,EMAIL\nACME,C1,\"never closed\n");
         Files.write(exports.resolve("b-latin1.csv"), "CUST_ID,CONTACT_ID,EMAIL\nACME,C2,j\u00f6rg@acme.test\n"
                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));

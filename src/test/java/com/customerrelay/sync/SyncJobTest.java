@@ -100,8 +100,9 @@ class SyncJobTest {
     void csvFolderHandsOverNewAndChangedRowsOnlyAndDeadLettersBadOnes() throws Exception {
         Path exports = dir.resolve("exports");
         Files.createDirectories(exports);
+        // an export is read once it has not changed for a minute; the test dates its files back
         job("crm", Map.of("relay.sync.crm.source", "csv", "relay.sync.crm.csv.dir", exports.toString(),
-                "relay.sync.crm.csv.delimiter", ";")).start();
+                "relay.sync.crm.csv.delimiter", ";", "relay.inbox.read-lock-min-age-ms", "60000")).start();
 
         Files.writeString(exports.resolve("contacts-1.csv"), "\uFEFFCUST_ID;CONTACT_ID;EMAIL;MOBILE;UPDATED_AT;TIER\n"
                 + "ACME;C1;c1@acme.test;+1 555 0101;2026-11-22T10:15:00Z;gold\n"
@@ -109,6 +110,7 @@ class SyncJobTest {
                 + "ACME;C3;c3@acme.test;;2026-11-22T10:17:00Z;bronze\n"
                 + "ACME;C4;too;few\n"
                 + "ACME;C5;c5@acme.test;+1;yesterday;gold\n", StandardCharsets.UTF_8);
+        datedBack(exports.resolve("contacts-1.csv"));
         JsonNode first = runAndWait("crm");
 
         assertThat(first.get("status").asText()).isEqualTo("completed");
@@ -149,6 +151,10 @@ class SyncJobTest {
                 + "ACME;C2;c2@acme.test;+1 555 0102;2026-11-23T08:00:00Z;silver\n"
                 + "ACME;C3;c3@acme.test;;2026-11-22T10:17:00Z;bronze\n"
                 + "ACME;C6;c6@acme.test;+1 555 0106;2026-11-23T08:00:00Z;gold\n", StandardCharsets.UTF_8);
+        JsonNode stillWritten = runAndWait("crm");
+        assertThat(stillWritten.get("rowsRead").asLong()).as("a file changed within the minute waits").isZero();
+        assertThat(exports.resolve("contacts-2.csv")).exists();
+        datedBack(exports.resolve("contacts-2.csv"));
         JsonNode second = runAndWait("crm");
         assertThat(second.get("rowsRead").asLong()).isEqualTo(4);
         assertThat(second.get("changed").asLong()).isEqualTo(2);
@@ -209,6 +215,11 @@ class SyncJobTest {
         assertThat(third.get("changed").asLong()).isZero();
         assertThat(vendor.total()).isEqualTo(2);
         assertThat(TestLog.since(log)).contains("Sync job db: run completed").doesNotContain("crm-secret");
+    }
+
+    private static void datedBack(Path file) throws java.io.IOException {
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+                - 120_000));
     }
 
     private String idOf(String job, String key) {

@@ -202,7 +202,7 @@ class SyncPostgresTest {
         Path exports = dir.resolve("exports");
         Files.createDirectories(exports);
         RelayHarness relay = relay("relay", "crm", Map.of("relay.sync.crm.source", "csv",
-                "relay.sync.crm.csv.dir", exports.toString())).start();
+                "relay.sync.crm.csv.dir", exports.toString(), "relay.inbox.read-lock-min-age-ms", "0")).start();
 
         writeExport(exports.resolve("export-1.csv"), 0);
         JsonNode first = runAndWait(relay, "crm");
