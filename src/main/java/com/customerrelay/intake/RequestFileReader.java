@@ -145,9 +145,14 @@ public final class RequestFileReader {
 
     /** The item for a request over the size limit: refused as invalid, with only its start kept. */
     public static IntakeItem oversized(String what, String head, long bytes, int max, ObjectNode source) {
+        return oversized(what, head, bytes, max, "one request (relay.intake.max-request-bytes)", source);
+    }
+
+    /** As {@link #oversized(String, String, long, int, ObjectNode)}, over the limit {@code limit} describes. */
+    public static IntakeItem oversized(String what, String head, long bytes, long max, String limit,
+                                       ObjectNode source) {
         return new IntakeItem(null, head + "…", what + " is " + bytes + " bytes, over the limit of " + max
-                + " bytes for one request (relay.intake.max-request-bytes): refused without being read; only its "
-                + "start is kept here", source);
+                + " bytes for " + limit + ": refused without being read; only its start is kept here", source);
     }
 
     static ObjectNode source(String name, Integer line) {

@@ -39,10 +39,8 @@ public final class QueueMessageReader {
         byte[] bytes = (body == null ? "" : body).getBytes(StandardCharsets.UTF_8);
         String what = "message " + messageId + " on " + queue;
         if (bytes.length > maxMessageBytes) {
-            return List.of(new IntakeItem(null, head(bytes, 0) + "…", what + " is " + bytes.length
-                    + " bytes, over the limit of " + maxMessageBytes + " bytes for one message "
-                    + "(relay.queue.max-message-bytes): refused without being read; only its start is kept here",
-                    source(messageId, null)));
+            return List.of(RequestFileReader.oversized(what, head(bytes, 0), bytes.length, maxMessageBytes,
+                    "one message (relay.queue.max-message-bytes)", source(messageId, null)));
         }
         try {
             return read(bytes, what, messageId);

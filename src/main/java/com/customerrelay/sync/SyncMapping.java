@@ -60,8 +60,11 @@ final class SyncMapping {
         this.profiles = profiles;
     }
 
-    /** The columns of the job's key and mapping that {@code columns} (a source's header) lacks, as "key X" lines. */
-    List<String> missing(List<String> columns) {
+    /**
+     * Why {@code columns} (a source's header, {@code what} names it) cannot serve the job — the key and mapping
+     * settings naming a column it lacks — or null when it can.
+     */
+    String lacking(List<String> columns, String what) {
         List<String> lower = columns.stream().map(c -> c.toLowerCase(Locale.ROOT)).toList();
         List<String> missing = new ArrayList<>();
         String p = "relay.sync." + job.name() + ".";
@@ -75,7 +78,8 @@ final class SyncMapping {
                 missing.add(p + "map." + path + " names column '" + column + "'");
             }
         });
-        return missing;
+        return missing.isEmpty() ? null : String.join("; ", missing) + ", which " + what + " does not have (its "
+                + "columns: " + String.join(", ", columns) + ")";
     }
 
     /** The row's key, or null when a key column is empty or holds a control character. */

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,10 +110,6 @@ public final class SyncRunner implements Service {
         this.heartbeat = heartbeat;
     }
 
-    public List<SyncJob> jobs() {
-        return List.copyOf(jobs.values());
-    }
-
     /**
      * Checks each job's columns against its source where the source can be read now: a key or mapping naming a
      * column the source lacks stops the relay from starting. A source that cannot be reached is only reported; its
@@ -131,14 +128,13 @@ public final class SyncRunner implements Service {
             if (columns == null) {
                 continue;
             }
-            List<String> missing = mappings.get(job.name()).missing(columns);
-            if (!missing.isEmpty() && job.source().equals("csv")) {
+            String lacking = mappings.get(job.name()).lacking(columns, "its source");
+            if (lacking != null && job.source().equals("csv")) {
                 // one export lacking a column is that file's fault: its run moves it to .failed/
-                LOG.warn("Sync job {}: the first CSV file in {} lacks columns: {}; a run moves it to .failed/",
-                        job.name(), job.csvDir(), String.join("; ", missing));
-            } else if (!missing.isEmpty()) {
-                throw new IllegalArgumentException("sync job " + job.name() + ": " + String.join("; ", missing)
-                        + ", which its source does not have (its columns: " + String.join(", ", columns) + ")");
+                LOG.warn("Sync job {}: the first CSV file in {}: {}; a run moves it to .failed/", job.name(),
+                        job.csvDir(), lacking);
+            } else if (lacking != null) {
+                throw new IllegalArgumentException("sync job " + job.name() + ": " + lacking);
             }
         }
     }
@@ -252,7 +248,10 @@ public final class SyncRunner implements Service {
                     baseline ? "; first run with first-run=baseline: rows are recorded, nothing is sent" : "");
             if (job.source().equals("jdbc")) {
                 try (JdbcRows rows = new JdbcRows(job)) {
-                    requireColumns(job, rows.columns(), "the query's result");
+                    String lacking = mappings.get(job.name()).lacking(rows.columns(), "the query's result");
+                    if (lacking != null) {
+                        throw new RunStopped(lacking);
+                    }
                     pump(job, rows, null, run, baseline);
                 }
             } else {
@@ -277,12 +276,16 @@ public final class SyncRunner implements Service {
 
     private void readCsv(SyncJob job, Path file, Run run, boolean baseline) throws Exception {
         String name = file.getFileName().toString();
+        String why;
         try (CsvRows rows = new CsvRows(file, job.delimiter())) {
-            requireColumns(job, rows.columns(), name);
-            pump(job, rows, name, run, baseline);
-        } catch (IOException | RunStoppedByColumns e) {
-            String why = e instanceof java.nio.charset.CharacterCodingException
-                    ? "it is not UTF-8 text" : e.getMessage();
+            why = mappings.get(job.name()).lacking(rows.columns(), name);
+            if (why == null) {
+                pump(job, rows, name, run, baseline);
+            }
+        } catch (IOException e) {
+            why = e instanceof CharacterCodingException ? "it is not UTF-8 text" : e.getMessage();
+        }
+        if (why != null) {
             LOG.warn("Sync job {}: CSV file {} could not be read and was moved to .failed/: {}", job.name(),
                     SafeText.value(name), SafeText.value(why));
             moveTo(file, ".failed", name + " could not be read to the end by sync job " + job.name() + " at "
@@ -293,25 +296,6 @@ public final class SyncRunner implements Service {
         }
         moveTo(file, ".done", null);
         run.doneFiles.add(name);
-    }
-
-    /** A source lacking a column of the job's key or mapping. */
-    private static final class RunStoppedByColumns extends RuntimeException {
-        RunStoppedByColumns(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    private void requireColumns(SyncJob job, List<String> columns, String what) {
-        List<String> missing = mappings.get(job.name()).missing(columns);
-        if (!missing.isEmpty()) {
-            String message = String.join("; ", missing) + ", which " + what + " does not have (its columns: "
-                    + String.join(", ", columns) + ")";
-            if (job.source().equals("jdbc")) {
-                throw new RunStopped(message);
-            }
-            throw new RunStoppedByColumns(message);
-        }
     }
 
     private void pump(SyncJob job, RowReader rows, String file, Run run, boolean baseline) throws Exception {

@@ -2,6 +2,9 @@ package com.customerrelay.sync;
 
 import com.customerrelay.delivery.DeliveryStore;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,8 +19,13 @@ import java.util.Map;
  * What the sync jobs keep in the relay's state store, beside the deliveries, so that relays sharing the store share
  * it too: the fingerprint last handed over per (job, key), and per job the run lock — a lease, so that one relay
  * runs a job at a time and a run whose relay died is taken over once its lease has ended — with the last report.
+ * A lease here rather than Quartz's clustered JDBC JobStore (or camel-master, which has no JDBC-backed cluster
+ * service): it works the same on the embedded H2 store and on PostgreSQL without Quartz's own tables, and the
+ * handover's transaction can check it ({@link #fence}), which a scheduler's lock could not.
  */
 final class SyncStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncStore.class);
 
     private static final String[] SCHEMA = {
         """
@@ -224,7 +232,7 @@ final class SyncStore {
                     "update relay_sync_run set owner = null, lease_until = 0 where job = ? and owner is not null")) {
                 ps.setString(1, job);
                 if (ps.executeUpdate() > 0) {
-                    org.slf4j.LoggerFactory.getLogger(SyncStore.class).info("Sync job {}: the run that was going on "
+                    LOG.info("Sync job {}: the run that was going on "
                             + "when the relay last stopped is redone by the next run", job);
                 }
             }
