@@ -21,6 +21,8 @@ import com.customerrelay.intake.DeadLetterReplay;
 import com.customerrelay.intake.FailedFileNotes;
 import com.customerrelay.intake.RequestFileReader;
 import com.customerrelay.intake.RequestIntake;
+import com.customerrelay.kafka.KafkaHealthCheck;
+import com.customerrelay.kafka.KafkaRecords;
 import com.customerrelay.observe.BrokerHealthCheck;
 import com.customerrelay.observe.RelayMetrics;
 import com.customerrelay.observe.StoreHealthCheck;
@@ -109,6 +111,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         }
         QueueMessageReader messageReader = new QueueMessageReader(queue, maxRequestBytes(settings), maxMessageBytes);
         context.getRegistry().bind("queueMessageReader", messageReader);
+        context.getRegistry().bind("kafkaRecords", new KafkaRecords(messageReader));
 
         DeliveryRunner runner = new DeliveryRunner(store, deadLetters, vendors, displayNames);
         Dispatcher dispatcher = new Dispatcher(store, vendors, callsPerAttempt, context.createProducerTemplate(),
@@ -125,6 +128,14 @@ public final class RelayConfiguration implements CamelConfiguration {
         // own checks of the routes and consumers
         context.getRegistry().bind("stateStoreHealthCheck", new StoreHealthCheck(store));
         context.getRegistry().bind("brokerHealthCheck", new BrokerHealthCheck(jms));
+        String kafkaServers = settings.optional("relay.kafka.bootstrap-servers").orElse(null);
+        if (kafkaServers != null) {
+            KafkaHealthCheck kafka = new KafkaHealthCheck(context, "kafka-intake");
+            context.getRegistry().bind("kafkaHealthCheck", kafka);
+            context.addService(kafka);
+            LOG.info("Kafka intake: topic {} at {}, consumer group {}", settings.string("relay.kafka.topic",
+                    "relay.updates"), kafkaServers, settings.string("relay.kafka.group-id", "customer-relay"));
+        }
 
         context.getRegistry().bind("relaySettings", settings);
         context.getRegistry().bind("deliveryStore", store);

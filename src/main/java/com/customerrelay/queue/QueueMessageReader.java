@@ -37,24 +37,32 @@ public final class QueueMessageReader {
 
     public List<IntakeItem> items(String body, String messageId) {
         byte[] bytes = (body == null ? "" : body).getBytes(StandardCharsets.UTF_8);
-        String what = "message " + messageId + " on " + queue;
+        return items(bytes, "message " + messageId + " on " + queue, "one message",
+                index -> source(messageId, index));
+    }
+
+    /**
+     * Reads one message of any broker (a JMS message, a Kafka record) as requests, each with the source
+     * {@code sourceOf} gives it: a message over relay.queue.max-message-bytes is one invalid item holding its start,
+     * one that is not JSON is one invalid item holding its text.
+     *
+     * @param what how the message is named in a dead letter's message ("message ID:… on relay.updates")
+     * @param unit what the size limit is called for this broker ("one message", "one record")
+     */
+    public List<IntakeItem> items(byte[] bytes, String what, String unit, Function<Integer, ObjectNode> sourceOf) {
         if (bytes.length > maxMessageBytes) {
             return List.of(RequestFileReader.oversized(what, head(bytes, 0), bytes.length, maxMessageBytes,
-                    "one message (relay.queue.max-message-bytes)", source(messageId, null)));
+                    unit + " (relay.queue.max-message-bytes)", sourceOf.apply(null)));
         }
         try {
-            return read(bytes, what, messageId);
+            return read(bytes, what, sourceOf);
         } catch (JsonProcessingException e) {
             String raw = bytes.length > maxRequestBytes ? head(bytes, 0) + "…" : new String(bytes, StandardCharsets.UTF_8);
             return List.of(new IntakeItem(null, raw, what + " is not valid JSON: " + e.getOriginalMessage(),
-                    source(messageId, null)));
+                    sourceOf.apply(null)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private List<IntakeItem> read(byte[] bytes, String what, String messageId) throws IOException {
-        return read(bytes, what, index -> source(messageId, index));
     }
 
     /**

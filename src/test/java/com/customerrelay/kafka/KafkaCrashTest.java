@@ -1,0 +1,134 @@
+package com.customerrelay.kafka;
+
+import com.customerrelay.support.KafkaBroker;
+import com.customerrelay.support.RelayProcess;
+import com.customerrelay.support.VendorStub;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The relay as its own process consuming a topic of three partitions, killed with SIGKILL mid-way and started again
+ * on the same data folder: every record is delivered, each request has one row in the store, and only the calls in
+ * flight at the kill are repeated. Records the store had accepted but whose offsets were not yet committed are read
+ * again after the restart and ignored as duplicates.
+ */
+class KafkaCrashTest {
+
+    private static final int RECORDS = 10_000;
+
+    @TempDir
+    Path dir;
+    KafkaBroker kafka;
+    VendorStub vendor;
+    final List<RelayProcess> runs = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (!runs.isEmpty()) {
+            runs.get(runs.size() - 1).close();
+        }
+        if (vendor != null) {
+            vendor.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        Files.createDirectories(Path.of("target"));
+        for (int run = 0; run < runs.size(); run++) {
+            Files.copy(runs.get(run).logFile(), Path.of("target", "kafka-crash-relay-" + (run + 1) + ".log"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Test
+    void killedMidWayTheRelayLosesNothingAndRecordsNothingTwice() throws Exception {
+        kafka = new KafkaBroker(dir.resolve("kafka"));
+        kafka.createTopic("relay.updates", 3);
+        vendor = new VendorStub("SOFCT_USER_1");
+        vendor.delayMs(2);
+        vendor.keepBodies(false);
+        start();
+        // the producer goes on while the relay is killed and started again: about 1,000 records a second
+        Thread producer = new Thread(() -> {
+            try (KafkaProducer<String, byte[]> p = kafka.producer()) {
+                List<String> keys = KafkaIntakeTest.keys(0, RECORDS);
+                List<String> values = KafkaIntakeTest.values(0, RECORDS);
+                for (int i = 0; i < RECORDS; i++) {
+                    p.send(new ProducerRecord<>("relay.updates", keys.get(i),
+                            values.get(i).getBytes(StandardCharsets.UTF_8)));
+                    if (i % 10 == 9) {
+                        Thread.sleep(10);
+                    }
+                }
+                p.flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        producer.start();
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() -> vendor.total() >= 2_000);
+        runs.get(0).kill();
+        int atKill = vendor.distinct();
+        long committedAtKill = kafka.committed("customer-relay", "relay.updates");
+        start();
+        producer.join();
+
+        await().atMost(Duration.ofSeconds(180)).until(() -> vendor.distinct() == RECORDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> kafka.committed("customer-relay", "relay.updates")
+                == RECORDS);
+        runs.get(1).stopGracefully();
+
+        assertThat(atKill).as("the kill came mid-way through delivery").isLessThan(RECORDS);
+        assertThat(committedAtKill).as("and mid-way through the topic").isLessThan(RECORDS);
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/store/relay"), "relay", "");
+             Statement s = c.createStatement()) {
+            assertThat(count(s, "select count(*) from relay_delivery where status = 'DELIVERED'")).isEqualTo(RECORDS);
+            assertThat(count(s, "select count(*) from relay_delivery")).as("one row per request").isEqualTo(RECORDS);
+        }
+        assertThat(dir.resolve("dead-letter")).as("no dead letters").satisfiesAnyOf(
+                d -> assertThat(d).doesNotExist(), d -> assertThat(d).isEmptyDirectory());
+        int repeats = vendor.total() - RECORDS;
+        System.out.printf("Kafka crash test: %d records, killed after %d delivered and %d committed; %d HTTP calls "
+                + "repeated%n", RECORDS, atKill, committedAtKill, repeats);
+        assertThat(repeats).as("only calls in flight at the kill are repeated").isLessThanOrEqualTo(2 * 8);
+    }
+
+    private void start() throws Exception {
+        runs.add(RelayProcess.start(dir, List.of("-Xmx256m"), Map.of(
+                "relay.broker.embedded-url", "",
+                "relay.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "relay.vendors.expandable.base-url", vendor.baseUrl(),
+                "relay.vendors.expandable.concurrency", "8",
+                "relay.vendors.expandable.initial-delay-ms", "100",
+                // the killed relay's place in the group is given up after this long, not Kafka's default 45 s
+                "camel.component.kafka.session-timeout-ms", "10000")));
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
