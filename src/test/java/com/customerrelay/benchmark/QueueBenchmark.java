@@ -11,10 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.awaitility.Awaitility.await;
 
@@ -63,15 +60,7 @@ class QueueBenchmark {
 
     private String run(int concurrency, int consumers) throws Exception {
         try (VendorStub vendor = new VendorStub("SOFCT_USER_1")) {
-            Map<String, Long> sentAt = new ConcurrentHashMap<>();
-            Map<String, Long> latency = new ConcurrentHashMap<>();
-            vendor.onReceive(r -> {
-                String marker = r.body().path("SOFCT_USER_1").asText();
-                Long sent = sentAt.get(marker);
-                if (sent != null) {
-                    latency.put(marker, r.nanoTime() - sent);
-                }
-            });
+            Latencies latencies = new Latencies(vendor);
             RelayHarness relay = new RelayHarness(dir.resolve("c" + concurrency + "-" + consumers))
                     .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                     .set("relay.vendors.expandable.concurrency", String.valueOf(concurrency))
@@ -103,21 +92,12 @@ class QueueBenchmark {
                 System.out.printf("concurrency %d, consumers %d: the burst was queued in %.1f s%n", concurrency,
                         consumers, sendSeconds);
 
-                long next = System.nanoTime();
-                for (int i = 0; i < PACED; i++) {
-                    String marker = "p" + concurrency + "-" + i;
-                    for (long wait; (wait = next - System.nanoTime()) > 0; ) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                    }
-                    sentAt.put(marker, System.nanoTime());
-                    producer.send(request(marker, BURST + i));
-                    next += 1_000_000_000L / RATE;
-                }
-                await().atMost(Duration.ofMinutes(5)).until(() -> latency.size() >= PACED);
-                List<Long> values = new ArrayList<>(latency.values());
-                Collections.sort(values);
-                double p50 = values.get(values.size() / 2) / 1e6;
-                double p99 = values.get((int) Math.ceil(values.size() * 0.99) - 1) / 1e6;
+                latencies.paced("p" + concurrency + "-", PACED, RATE,
+                        i -> producer.send(request("p" + concurrency + "-" + i, BURST + i)));
+                await().atMost(Duration.ofMinutes(5)).until(() -> latencies.received() >= PACED);
+                double[] p = latencies.p50p99();
+                double p50 = p[0];
+                double p99 = p[1];
                 double plain = plainClient(vendor.baseUrl(), concurrency);
                 return String.format("%11d %10d %14.0f %14d %10.1f %10.1f %18.0f", concurrency, consumers, burstRate,
                         BURST, p50, p99, plain);
