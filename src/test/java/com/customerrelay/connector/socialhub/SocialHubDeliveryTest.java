@@ -1,14 +1,18 @@
 package com.customerrelay.connector.socialhub;
 
 import com.customerrelay.core.Json;
-import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestKit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import org.junit.jupiter.api.AfterEach;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -21,24 +25,25 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** SocialHub's Update Customer Information: contract against WireMock, token and consent behaviour on the sandbox. */
+/**
+ * SocialHub's Update Customer Information on Camel's test kit (camel-test-main-junit5 boots the real main for each
+ * test): the contract against WireMock, then token and credential behaviour on the sandbox. NotifyBuilder waits for
+ * the attempts of the deliver-socialhub route; each group of settings is a nested class.
+ */
 class SocialHubDeliveryTest {
 
     private static final String UPDATE = "/openapi-prod/v1/consumer/updateInfo/C%201001";
+    private static final WireMockServer SOCIALHUB = new WireMockServer(options().dynamicPort());
+    private static final SocialHubSandbox SANDBOX = new SocialHubSandbox("app-1", "secret-1", 3600);
 
-    @TempDir
-    Path dir;
-    RelayHarness relay;
-    WireMockServer socialhub;
+    static {
+        SOCIALHUB.start();
+    }
 
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (socialhub != null) {
-            socialhub.stop();
-        }
+    @AfterAll
+    static void stopVendors() {
+        SOCIALHUB.stop();
+        SANDBOX.stop();
     }
 
     private static String request(String id, String code, String data) {
@@ -46,112 +51,146 @@ class SocialHubDeliveryTest {
                 + "\"}},\"data\":" + data + "}";
     }
 
-    private void wiremockRelay() {
-        socialhub = new WireMockServer(options().dynamicPort());
-        socialhub.start();
-        socialhub.stubFor(post(urlEqualTo("/openapi-prod/v1/auth/token")).willReturn(okJson(
-                "{\"code\":\"200\",\"data\":{\"accessToken\":\"sh-token-1\",\"refreshToken\":\"r1\"}}")));
-        relay = new RelayHarness(dir).set("relay.vendors.socialhub.base-url", socialhub.baseUrl() + "/openapi-prod")
-                .set("relay.vendors.socialhub.app-id", "app-1").set("relay.vendors.socialhub.app-secret", "secret-1")
-                .start();
+    /** The relay on the test kit with SocialHub's App ID and secret; {@link #more} adds a group's settings. */
+    abstract static class Relay extends RelayTestKit {
+
+        @Override
+        protected void configure(Properties properties) {
+            properties.setProperty("relay.vendors.socialhub.app-id", "app-1");
+            properties.setProperty("relay.vendors.socialhub.app-secret", "secret-1");
+            more(properties);
+        }
+
+        abstract void more(Properties properties);
     }
 
-    @Test
-    void contractSendsTheBareTokenAndExactlyTheMappedFields() throws Exception {
-        wiremockRelay();
-        socialhub.stubFor(put(urlEqualTo(UPDATE)).willReturn(okJson("{\"code\":\"200\",\"data\":{}}")));
+    @Nested
+    class OnWireMock extends Relay {
 
-        relay.drop("sh.json", request("sh-1", "C 1001", """
-                {"name":"Ana Lima","email":"ana@example.com","gender":"female","birthday":"1990-05-17",
-                 "language":"pt-BR","address":{"line1":"Rua A 1","line2":"Apto 2","city":"Lisboa",
-                 "postalCode":"1000-001","country":"PT"},"consent":{"sms":false,"email":true}}"""));
+        @Override
+        void more(Properties properties) {
+            properties.setProperty("relay.vendors.socialhub.base-url", SOCIALHUB.baseUrl() + "/openapi-prod");
+        }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count("DELIVERED", "socialhub") == 1);
-        var login = socialhub.findAll(postRequestedFor(urlEqualTo("/openapi-prod/v1/auth/token")));
-        assertThat(login).hasSize(1);
-        assertThat(Json.parse(login.get(0).getBodyAsString()))
-                .isEqualTo(Json.parse("{\"appId\":\"app-1\",\"appSecret\":\"secret-1\"}"));
-        var updates = socialhub.findAll(putRequestedFor(urlEqualTo(UPDATE)));
-        assertThat(updates).hasSize(1);
-        assertThat(updates.get(0).getHeader("Authorization")).isEqualTo("sh-token-1");
-        assertThat(Json.parse(updates.get(0).getBodyAsString())).isEqualTo(Json.parse("""
-                {"name":"Ana Lima","email":"ana@example.com","gender":2,"birthday":"1990-05-17","language":"pt-BR",
-                 "address":"Rua A 1, Apto 2, Lisboa, PT","postelCode":"1000-001",
-                 "receiveSmsFlag":0,"receiveEmailFlag":1}"""));
+        @BeforeEach
+        void resetVendor() {
+            SOCIALHUB.resetAll();
+            SOCIALHUB.stubFor(post(urlEqualTo("/openapi-prod/v1/auth/token")).willReturn(okJson(
+                    "{\"code\":\"200\",\"data\":{\"accessToken\":\"sh-token-1\",\"refreshToken\":\"r1\"}}")));
+        }
+
+        @Test
+        void contractSendsTheBareTokenAndExactlyTheMappedFields() throws Exception {
+            SOCIALHUB.stubFor(put(urlEqualTo(UPDATE)).willReturn(okJson("{\"code\":\"200\",\"data\":{}}")));
+
+            NotifyBuilder attempted = attempts("socialhub", 1);
+            drop("sh.json", request("sh-1", "C 1001", """
+                    {"name":"Ana Lima","email":"ana@example.com","gender":"female","birthday":"1990-05-17",
+                     "language":"pt-BR","address":{"line1":"Rua A 1","line2":"Apto 2","city":"Lisboa",
+                     "postalCode":"1000-001","country":"PT"},"consent":{"sms":false,"email":true}}"""));
+
+            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
+            awaitDelivered("socialhub", 1);
+            var login = SOCIALHUB.findAll(postRequestedFor(urlEqualTo("/openapi-prod/v1/auth/token")));
+            assertThat(login).hasSize(1);
+            assertThat(Json.parse(login.get(0).getBodyAsString()))
+                    .isEqualTo(Json.parse("{\"appId\":\"app-1\",\"appSecret\":\"secret-1\"}"));
+            var updates = SOCIALHUB.findAll(putRequestedFor(urlEqualTo(UPDATE)));
+            assertThat(updates).hasSize(1);
+            assertThat(updates.get(0).getHeader("Authorization")).isEqualTo("sh-token-1");
+            assertThat(Json.parse(updates.get(0).getBodyAsString())).isEqualTo(Json.parse("""
+                    {"name":"Ana Lima","email":"ana@example.com","gender":2,"birthday":"1990-05-17","language":"pt-BR",
+                     "address":"Rua A 1, Apto 2, Lisboa, PT","postelCode":"1000-001",
+                     "receiveSmsFlag":0,"receiveEmailFlag":1}"""));
+        }
+
+        @Test
+        void aRequestWithoutConsentMembersSendsNoFlag() throws Exception {
+            SOCIALHUB.stubFor(put(urlEqualTo(UPDATE)).willReturn(okJson("{\"code\":\"200\"}")));
+
+            NotifyBuilder attempted = attempts("socialhub", 1);
+            drop("sh.json", request("sh-2", "C 1001", "{\"email\":\"new@example.com\",\"gender\":\"unknown\"}"));
+
+            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
+            awaitDelivered("socialhub", 1);
+            JsonNode body = Json.parse(SOCIALHUB.findAll(putRequestedFor(urlEqualTo(UPDATE))).get(0).getBodyAsString());
+            assertThat(body).isEqualTo(Json.parse("{\"email\":\"new@example.com\",\"gender\":0}"));
+        }
+
+        @Test
+        void aBodyErrorUnderHttp200BecomesADeadLetterWithTheVendorsText() throws Exception {
+            SOCIALHUB.stubFor(put(urlEqualTo(UPDATE)).willReturn(okJson(
+                    "{\"code\":\"10012\",\"resultMessage\":\"customer does not exist\"}")));
+
+            NotifyBuilder attempted = attempts("socialhub", 1);
+            drop("sh.json", request("sh-3", "C 1001", "{\"email\":\"x@example.com\"}"));
+
+            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
+            JsonNode letter = awaitDeadLetters(1).get(0);
+            assertThat(letter.path("vendor").asText()).isEqualTo("socialhub");
+            assertThat(letter.path("kind").asText()).isEqualTo("customer");
+            assertThat(letter.path("reason").asText()).isEqualTo("rejected");
+            assertThat(letter.path("attempts").asInt()).isEqualTo(1);
+            assertThat(letter.at("/error/httpStatus").asInt()).isEqualTo(200);
+            assertThat(letter.at("/error/vendorMessage").asText()).isEqualTo("customer does not exist");
+            assertThat(letter.at("/error/vendorCode").asText()).isEqualTo("10012");
+            assertThat(letter.at("/error/message").asText())
+                    .isEqualTo("SocialHub answered 200 with code 10012: customer does not exist");
+        }
     }
 
-    @Test
-    void aRequestWithoutConsentMembersSendsNoFlag() throws Exception {
-        wiremockRelay();
-        socialhub.stubFor(put(urlEqualTo(UPDATE)).willReturn(okJson("{\"code\":\"200\"}")));
+    @Nested
+    class OnTheBuiltInSandbox extends Relay {
 
-        relay.drop("sh.json", request("sh-2", "C 1001", "{\"email\":\"new@example.com\",\"gender\":\"unknown\"}"));
+        @Override
+        void more(Properties properties) {
+        }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count("DELIVERED", "socialhub") == 1);
-        JsonNode body = Json.parse(socialhub.findAll(putRequestedFor(urlEqualTo(UPDATE))).get(0).getBodyAsString());
-        assertThat(body).isEqualTo(Json.parse("{\"email\":\"new@example.com\",\"gender\":0}"));
+        @Test
+        void anExpiredTokenIsRefreshedOnceAndTheUpdateSucceeds() throws Exception {
+            SocialHubSandbox sandbox = context.getRegistry().lookupByNameAndType("socialhubSandbox", SocialHubSandbox.class);
+
+            NotifyBuilder first = attempts("socialhub", 1);
+            drop("first.json", request("sh-4", "C1001", "{\"name\":\"Ana L.\"}"));
+            assertThat(first.matches(20, TimeUnit.SECONDS)).as("the first attempt made").isTrue();
+            awaitDelivered("socialhub", 1);
+            assertThat(sandbox.logins()).isEqualTo(1);
+            sandbox.expireTokens();
+
+            NotifyBuilder second = attempts("socialhub", 1);
+            drop("second.json", request("sh-5", "C1001", "{\"consent\":{\"sms\":false}}"));
+            assertThat(second.matches(20, TimeUnit.SECONDS)).as("the second attempt made").isTrue();
+            awaitDelivered("socialhub", 2);
+
+            assertThat(sandbox.logins()).as("one refresh").isEqualTo(2);
+            JsonNode customer = sandbox.customer("C1001");
+            assertThat(customer.path("name").asText()).isEqualTo("Ana L.");
+            assertThat(customer.path("receiveSmsFlag").asInt()).isZero();
+            assertThat(customer.path("receiveEmailFlag").asInt()).as("not touched").isEqualTo(1);
+            assertThat(deadLetters()).isEmpty();
+        }
     }
 
-    @Test
-    void aBodyErrorUnderHttp200BecomesADeadLetterWithTheVendorsText() {
-        wiremockRelay();
-        socialhub.stubFor(put(urlEqualTo(UPDATE)).willReturn(okJson(
-                "{\"code\":\"10012\",\"resultMessage\":\"customer does not exist\"}")));
+    @Nested
+    class WithAWrongSecret extends Relay {
 
-        relay.drop("sh.json", request("sh-3", "C 1001", "{\"email\":\"x@example.com\"}"));
+        @Override
+        void more(Properties properties) {
+            properties.setProperty("relay.vendors.socialhub.base-url", SANDBOX.baseUrl());
+            properties.setProperty("relay.vendors.socialhub.app-secret", "wrong-secret");
+        }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> relay.deadLetters().size() == 1);
-        JsonNode letter = relay.deadLetters().get(0);
-        assertThat(letter.path("vendor").asText()).isEqualTo("socialhub");
-        assertThat(letter.path("kind").asText()).isEqualTo("customer");
-        assertThat(letter.path("reason").asText()).isEqualTo("rejected");
-        assertThat(letter.path("attempts").asInt()).isEqualTo(1);
-        assertThat(letter.at("/error/httpStatus").asInt()).isEqualTo(200);
-        assertThat(letter.at("/error/vendorMessage").asText()).isEqualTo("customer does not exist");
-        assertThat(letter.at("/error/vendorCode").asText()).isEqualTo("10012");
-        assertThat(letter.at("/error/message").asText())
-                .isEqualTo("SocialHub answered 200 with code 10012: customer does not exist");
-    }
+        @Test
+        void wrongCredentialsAreRejectedWithAPointerToTheSettings() throws Exception {
+            NotifyBuilder attempted = attempts("socialhub", 1);
+            drop("creds.json", request("sh-6", "C1001", "{\"name\":\"x\"}"));
 
-    @Test
-    void anExpiredTokenIsRefreshedOnceAndTheUpdateSucceeds() {
-        relay = new RelayHarness(dir).set("relay.vendors.socialhub.app-id", "app-1")
-                .set("relay.vendors.socialhub.app-secret", "secret-1").start();
-        SocialHubSandbox sandbox = relay.bean("socialhubSandbox", SocialHubSandbox.class);
-
-        relay.drop("first.json", request("sh-4", "C1001", "{\"name\":\"Ana L.\"}"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count("DELIVERED", "socialhub") == 1);
-        assertThat(sandbox.logins()).isEqualTo(1);
-        sandbox.expireTokens();
-
-        relay.drop("second.json", request("sh-5", "C1001", "{\"consent\":{\"sms\":false}}"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count("DELIVERED", "socialhub") == 2);
-
-        assertThat(sandbox.logins()).as("one refresh").isEqualTo(2);
-        JsonNode customer = sandbox.customer("C1001");
-        assertThat(customer.path("name").asText()).isEqualTo("Ana L.");
-        assertThat(customer.path("receiveSmsFlag").asInt()).isZero();
-        assertThat(customer.path("receiveEmailFlag").asInt()).as("not touched").isEqualTo(1);
-        assertThat(relay.deadLetters()).isEmpty();
-    }
-
-    @Test
-    void wrongCredentialsAreRejectedWithAPointerToTheSettings() {
-        SocialHubSandbox sandbox = new SocialHubSandbox("app-1", "secret-1", 3600);
-        try {
-            relay = new RelayHarness(dir).set("relay.vendors.socialhub.base-url", sandbox.baseUrl())
-                    .set("relay.vendors.socialhub.app-id", "app-1")
-                    .set("relay.vendors.socialhub.app-secret", "wrong-secret").start();
-            relay.drop("creds.json", request("sh-6", "C1001", "{\"name\":\"x\"}"));
-
-            await().atMost(Duration.ofSeconds(10)).until(() -> relay.deadLetters().size() == 1);
-            JsonNode letter = relay.deadLetters().get(0);
+            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
+            JsonNode letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("reason").asText()).isEqualTo("rejected");
             assertThat(letter.at("/error/message").asText()).isEqualTo("SocialHub token request answered 200 with "
                     + "code 401: appId or appSecret is invalid — check relay.vendors.socialhub.app-id and .app-secret");
-            assertThat(sandbox.updates()).isZero();
-        } finally {
-            sandbox.stop();
+            assertThat(SANDBOX.updates()).isZero();
         }
     }
 }
