@@ -33,6 +33,8 @@ public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** How often a round also looks for deliveries whose lease ran out (their relay stopped mid-attempt). */
     private static final long EXPIRED_EVERY_MS = 1_000;
+    /** The longest an outcome waits for a round that also claims before a round writes it alone. */
+    private static final long OUTCOME_WAIT_MS = 20;
 
     private final DeliveryStore store;
     private final Map<String, VendorSettings> vendors;
@@ -46,6 +48,8 @@ public final class Dispatcher {
     private final AtomicBoolean requested = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
     private long expiredLookedAt;
+    /** When the oldest outcome of {@link #unwritten} was taken off {@link #finished} (0: none waiting). */
+    private long unwrittenSince;
     private boolean failing;
 
     /** {@code callsPerAttempt}: the most HTTP calls one attempt makes, per vendor (for the lease). */
@@ -99,10 +103,13 @@ public final class Dispatcher {
     }
 
     private void round() {
+        long now = System.currentTimeMillis();
         for (DeliveryStore.Finish f; (f = finished.poll()) != null; ) {
+            if (unwritten.isEmpty()) {
+                unwrittenSince = now;
+            }
             unwritten.add(f);
         }
-        long now = System.currentTimeMillis();
         boolean expiredToo = now - expiredLookedAt >= EXPIRED_EVERY_MS;
         List<DeliveryStore.Want> wants = new ArrayList<>();
         for (VendorSettings vendor : vendors.values()) {
@@ -118,8 +125,16 @@ public final class Dispatcher {
         if (unwritten.isEmpty() && wants.isEmpty()) {
             return;
         }
+        if (wants.isEmpty() && now - unwrittenSince < OUTCOME_WAIT_MS && othersWillFinish()) {
+            // a round of outcomes alone costs a commit as dear as one that also claims; while each of their
+            // vendors has more than its concurrency in flight, those attempts' ends bring a round that claims
+            // within a few calls, and it writes these outcomes too (the dispatch timer writes them should that
+            // take longer than OUTCOME_WAIT_MS)
+            return;
+        }
         Map<String, List<Delivery>> got = store.round(unwritten, wants);
         unwritten.clear();
+        unwrittenSince = 0;
         if (expiredToo) {
             expiredLookedAt = now;
         }
@@ -136,6 +151,17 @@ public final class Dispatcher {
                 }
             }
         });
+    }
+
+    /** Whether every vendor with an outcome waiting still has more than its concurrency of deliveries in flight. */
+    private boolean othersWillFinish() {
+        for (DeliveryStore.Finish f : unwritten) {
+            String vendor = f.delivery().vendor();
+            if (claimed.get(vendor).get() <= vendors.get(vendor).concurrency()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
