@@ -1,17 +1,18 @@
 package com.customerrelay.delivery;
 
-import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestKit;
 import com.customerrelay.support.Requests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
-import org.junit.jupiter.api.AfterEach;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -26,48 +27,49 @@ import static org.awaitility.Awaitility.await;
 /**
  * Answers a vendor should not give — 5 MB of body, a connection dropped mid-answer, a 500 that is not JSON — end as
  * a classified attempt with a clear message (here dead-lettered after one attempt), never as an unhandled error or
- * a stuck delivery, and the huge body is not read into memory.
+ * a stuck delivery, and the huge body is not read into memory. On Camel's test kit; NotifyBuilder waits for the
+ * three attempts.
  */
-class VendorAnswerFaultsTest {
+class VendorAnswerFaultsTest extends RelayTestKit {
 
-    @TempDir
-    Path dir;
-    WireMockServer vendor;
-    RelayHarness relay;
+    private static final WireMockServer VENDOR = new WireMockServer(options().dynamicPort());
 
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        vendor.stop();
+    static {
+        VENDOR.start();
+    }
+
+    @AfterAll
+    static void stopVendor() {
+        VENDOR.stop();
+    }
+
+    @Override
+    protected void configure(Properties properties) {
+        properties.setProperty("relay.vendors.expandable.base-url", VENDOR.baseUrl() + "/api");
+        properties.setProperty("relay.vendors.expandable.max-attempts", "1");
     }
 
     @Test
-    void hugeDroppedAndNonJsonAnswersAreClassifiedWithAClearMessage() {
-        vendor = new WireMockServer(options().dynamicPort());
-        vendor.start();
-        vendor.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
-        vendor.stubFor(post(urlEqualTo("/api/customer-contact-update"))
+    void hugeDroppedAndNonJsonAnswersAreClassifiedWithAClearMessage() throws Exception {
+        VENDOR.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
+        VENDOR.stubFor(post(urlEqualTo("/api/customer-contact-update"))
                 .withRequestBody(matchingJsonPath("$.E_MAIL", com.github.tomakehurst.wiremock.client.WireMock
                         .equalTo("huge@x.y")))
                 .willReturn(okJson("{\"pad\":\"" + "x".repeat(5 * 1024 * 1024) + "\"}")));
-        vendor.stubFor(post(urlEqualTo("/api/customer-contact-update"))
+        VENDOR.stubFor(post(urlEqualTo("/api/customer-contact-update"))
                 .withRequestBody(matchingJsonPath("$.E_MAIL", com.github.tomakehurst.wiremock.client.WireMock
                         .equalTo("dropped@x.y")))
                 .willReturn(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
-        vendor.stubFor(post(urlEqualTo("/api/customer-contact-update"))
+        VENDOR.stubFor(post(urlEqualTo("/api/customer-contact-update"))
                 .withRequestBody(matchingJsonPath("$.E_MAIL", com.github.tomakehurst.wiremock.client.WireMock
                         .equalTo("html@x.y")))
                 .willReturn(aResponse().withStatus(500).withBody("<html><body>Gateway exploded</body></html>")));
-        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl() + "/api")
-                .set("relay.vendors.expandable.max-attempts", "1").start();
-        relay.drop("faults.ndjson", Requests.emailChange("huge", "JHERNANDEZ", "huge@x.y") + "\n"
+        NotifyBuilder attempted = attempts("expandable", 3);
+        drop("faults.ndjson", Requests.emailChange("huge", "JHERNANDEZ", "huge@x.y") + "\n"
                 + Requests.emailChange("dropped", "MSMITH", "dropped@x.y") + "\n"
                 + Requests.emailChange("html", "PCHEN", "html@x.y") + "\n");
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == 3);
-
-        Map<String, JsonNode> byId = relay.deadLetters().stream()
+        assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("three attempts made").isTrue();
+        Map<String, JsonNode> byId = awaitDeadLetters(3).stream()
                 .collect(Collectors.toMap(l -> l.path("requestId").asText(), l -> l));
         assertThat(byId.values()).allSatisfy(l -> assertThat(l.path("reason").asText()).isEqualTo("exhausted"));
         assertThat(byId.get("huge").at("/error/message").asText())
@@ -77,6 +79,6 @@ class VendorAnswerFaultsTest {
         assertThat(byId.get("html").at("/error/message").asText())
                 .isEqualTo("Expandable answered 500: <html><body>Gateway exploded</body></html>");
         assertThat(byId.get("html").at("/error/httpStatus").asInt()).isEqualTo(500);
-        relay.awaitSettled(Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(5)).until(() -> store().unfinished() == 0);
     }
 }
