@@ -1,6 +1,5 @@
 package com.customerrelay.benchmark;
 
-import com.customerrelay.core.Json;
 import com.customerrelay.support.KafkaBroker;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.VendorStub;
@@ -100,10 +99,7 @@ class KafkaBenchmark {
                 double[] p = latencies.p50p99();
                 double p50 = p[0];
                 double p99 = p[1];
-                double plain = PlainClient.run(vendor.baseUrl() + "/customer-contact-update", concurrency, BURST,
-                        i -> Json.write(Json.object().put("CUSTOMER_ID", "BULK").put("CUST_CONTACT", "C" + i)
-                                .put("TITLE", "t" + i).put("SOFCT_USER_1", "plain-" + i)
-                                .put("AUTH_TOKEN", "stub-token"))).requestsPerSecond();
+                double plain = PlainClient.expandable(vendor.baseUrl(), concurrency, BURST);
                 return String.format("%11d %14.0f %14d %10.1f %10.1f %18.0f", concurrency, burstRate, BURST, p50, p99,
                         plain);
             }

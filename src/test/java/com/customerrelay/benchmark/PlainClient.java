@@ -1,5 +1,7 @@
 package com.customerrelay.benchmark;
 
+import com.customerrelay.core.Json;
+
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +26,16 @@ final class PlainClient {
     }
 
     private PlainClient() {
+    }
+
+    /**
+     * The queue and Kafka benchmarks' ceiling: {@code requests} Expandable contact updates like the relay's, posted
+     * to the stub at {@code baseUrl} on {@code threads} threads; requests per second.
+     */
+    static double expandable(String baseUrl, int threads, int requests) throws Exception {
+        return run(baseUrl + "/customer-contact-update", threads, requests, i -> Json.write(Json.object()
+                .put("CUSTOMER_ID", "BULK").put("CUST_CONTACT", "C" + i).put("TITLE", "t" + i)
+                .put("SOFCT_USER_1", "plain-" + i).put("AUTH_TOKEN", "stub-token"))).requestsPerSecond();
     }
 
     static Figures run(String url, int threads, int requests, IntFunction<String> body) throws Exception {

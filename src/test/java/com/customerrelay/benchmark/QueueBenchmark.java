@@ -1,6 +1,5 @@
 package com.customerrelay.benchmark;
 
-import com.customerrelay.core.Json;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.VendorStub;
@@ -98,18 +97,11 @@ class QueueBenchmark {
                 double[] p = latencies.p50p99();
                 double p50 = p[0];
                 double p99 = p[1];
-                double plain = plainClient(vendor.baseUrl(), concurrency);
+                double plain = PlainClient.expandable(vendor.baseUrl(), concurrency, BURST);
                 return String.format("%11d %10d %14.0f %14d %10.1f %10.1f %18.0f", concurrency, consumers, burstRate,
                         BURST, p50, p99, plain);
             }
         }
-    }
-
-    /** The same Expandable payloads, sent straight to the stub by a plain JDK HttpClient on {@code threads} threads. */
-    private static double plainClient(String baseUrl, int threads) throws Exception {
-        return PlainClient.run(baseUrl + "/customer-contact-update", threads, BURST, i -> Json.write(Json.object()
-                .put("CUSTOMER_ID", "BULK").put("CUST_CONTACT", "C" + i).put("TITLE", "t" + i)
-                .put("SOFCT_USER_1", "plain-" + i).put("AUTH_TOKEN", "stub-token"))).requestsPerSecond();
     }
 
     private static final java.util.regex.Pattern CONTACT = java.util.regex.Pattern.compile("\"contactId\":\"([^\"]+)\"");

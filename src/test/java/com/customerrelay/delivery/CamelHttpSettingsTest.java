@@ -109,10 +109,9 @@ class CamelHttpSettingsTest {
         @Test
         void thePrivateCaIsNotTrustedAndTheCallFails() throws Exception {
             stubExpandable(HTTPS_VENDOR);
-            NotifyBuilder attempted = attempts("expandable", 1);
-            drop("a.json", Requests.emailChange("tls-untrusted", "JHERNANDEZ", "a@b.c"));
+            dropAndAwaitAttempts("expandable", 1, "a.json",
+                    Requests.emailChange("tls-untrusted", "JHERNANDEZ", "a@b.c"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             var letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("reason").asText()).isEqualTo("exhausted");
             assertThat(letter.at("/error/message").asText()).contains("cannot reach Expandable");
@@ -136,10 +135,8 @@ class CamelHttpSettingsTest {
         @Test
         void theCallGoesOutOverHttps() throws Exception {
             stubExpandable(HTTPS_VENDOR);
-            NotifyBuilder attempted = attempts("expandable", 1);
-            drop("b.json", Requests.emailChange("tls-trusted", "JHERNANDEZ", "b@b.c"));
+            dropAndAwaitAttempts("expandable", 1, "b.json", Requests.emailChange("tls-trusted", "JHERNANDEZ", "b@b.c"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             awaitDelivered("expandable", 1);
             List<LoggedRequest> updates = updates(HTTPS_VENDOR);
             assertThat(updates).hasSize(1);
@@ -162,10 +159,8 @@ class CamelHttpSettingsTest {
         @Test
         void vendorCallsGoThroughTheProxy() throws Exception {
             stubExpandable(PROXY_VENDOR);
-            NotifyBuilder attempted = attempts("expandable", 1);
-            drop("p.json", Requests.emailChange("via-proxy", "JHERNANDEZ", "p@b.c"));
+            dropAndAwaitAttempts("expandable", 1, "p.json", Requests.emailChange("via-proxy", "JHERNANDEZ", "p@b.c"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             awaitDelivered("expandable", 1);
             List<LoggedRequest> updates = updates(PROXY_VENDOR);
             assertThat(updates).hasSize(1);

@@ -71,30 +71,22 @@ class FanOutTest extends RelayTestKit {
         return context.getRegistry().lookupByNameAndType("soliditechSandbox", SoliditechSandbox.class);
     }
 
-    /** Waits for Expandable's three attempts and one attempt each of RPM and Soliditech. */
-    private void awaitAttempts(Runnable drop) {
+    /** Drops {@code content} and waits for Expandable's three attempts and one attempt each of RPM and Soliditech. */
+    private void dropAndAwaitEveryTarget(String name, String content) {
         NotifyBuilder expandable = attempts("expandable", 3);
         NotifyBuilder rpm = attempts("rpm", 1);
         NotifyBuilder soliditech = attempts("soliditech", 1);
-        drop.run();
+        drop(name, content);
         assertThat(expandable.matches(20, TimeUnit.SECONDS)).as("Expandable attempted three times").isTrue();
         assertThat(rpm.matches(20, TimeUnit.SECONDS)).as("RPM attempted").isTrue();
         assertThat(soliditech.matches(20, TimeUnit.SECONDS)).as("Soliditech attempted").isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> store().unfinished() == 0);
     }
 
-    private void dropQuietly(String name, String content) {
-        try {
-            drop(name, content);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     @Test
     void whileExpandableFailsTheOtherTargetsAreDeliveredAndOnlyExpandableIsDeadLettered() throws Exception {
-        awaitAttempts(() -> dropQuietly("fan.json", "{\"id\":\"fan-1\",\"kind\":\"contact\",\"targets\":{" + TARGETS
-                + "},\"data\":" + DATA + "}"));
+        dropAndAwaitEveryTarget("fan.json", "{\"id\":\"fan-1\",\"kind\":\"contact\",\"targets\":{" + TARGETS
+                + "},\"data\":" + DATA + "}");
 
         JsonNode letter = awaitDeadLetters(1).get(0);
         assertThat(letter.path("vendor").asText()).isEqualTo("expandable");
@@ -117,8 +109,8 @@ class FanOutTest extends RelayTestKit {
 
     @Test
     void aTargetThatCannotServeTheKindIsDeadLetteredAloneAndTheOthersStillGoOut() throws Exception {
-        awaitAttempts(() -> dropQuietly("fan4.json", "{\"id\":\"fan-2\",\"kind\":\"contact\",\"targets\":{" + TARGETS
-                + ",\"socialhub\":{\"customerCode\":\"C1001\"}},\"data\":" + DATA + "}"));
+        dropAndAwaitEveryTarget("fan4.json", "{\"id\":\"fan-2\",\"kind\":\"contact\",\"targets\":{" + TARGETS
+                + ",\"socialhub\":{\"customerCode\":\"C1001\"}},\"data\":" + DATA + "}");
 
         Map<String, JsonNode> letters = awaitDeadLetters(2).stream()
                 .collect(Collectors.toMap(l -> l.path("vendor").asText(), Function.identity()));

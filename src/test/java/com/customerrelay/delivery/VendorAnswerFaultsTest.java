@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -64,11 +63,10 @@ class VendorAnswerFaultsTest extends RelayTestKit {
                 .withRequestBody(matchingJsonPath("$.E_MAIL", com.github.tomakehurst.wiremock.client.WireMock
                         .equalTo("html@x.y")))
                 .willReturn(aResponse().withStatus(500).withBody("<html><body>Gateway exploded</body></html>")));
-        NotifyBuilder attempted = attempts("expandable", 3);
-        drop("faults.ndjson", Requests.emailChange("huge", "JHERNANDEZ", "huge@x.y") + "\n"
+        dropAndAwaitAttempts("expandable", 3, "faults.ndjson",
+                Requests.emailChange("huge", "JHERNANDEZ", "huge@x.y") + "\n"
                 + Requests.emailChange("dropped", "MSMITH", "dropped@x.y") + "\n"
                 + Requests.emailChange("html", "PCHEN", "html@x.y") + "\n");
-        assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("three attempts made").isTrue();
         Map<String, JsonNode> byId = awaitDeadLetters(3).stream()
                 .collect(Collectors.toMap(l -> l.path("requestId").asText(), l -> l));
         assertThat(byId.values()).allSatisfy(l -> assertThat(l.path("reason").asText()).isEqualTo("exhausted"));

@@ -34,22 +34,32 @@ public final class RelayHarness implements AutoCloseable {
 
     public RelayHarness(Path root) {
         this.root = root;
-        set("relay.data.dir", root.resolve("data").toString());
-        set("relay.inbox.dir", inbox().toString());
-        set("relay.dead-letter.dir", deadLetterDir().toString());
-        set("relay.inbox.poll-ms", "100");
-        set("relay.inbox.read-lock-min-age-ms", "300");
-        set("relay.dispatch.poll-ms", "50");
-        set("camel.main.shutdown-timeout", "5");
-        set("relay.broker.embedded-url", "");
-        // every relay of a test on ports of its own: the defaults 8080 and 9876 are the user's
-        set("camel.server.port", String.valueOf(Ports.free()));
-        set("camel.management.port", String.valueOf(Ports.free()));
+        properties.putAll(testSettings(root));
+    }
+
+    /**
+     * The settings every test relay rooted at {@code root} runs with, on the harness and on the test kit alike: its
+     * folders under {@code root}, fast polling and retries, no broker port, and ports of its own (the defaults 8080
+     * and 9876 are the user's).
+     */
+    static Properties testSettings(Path root) {
+        Properties p = new Properties();
+        p.setProperty("relay.data.dir", root.resolve("data").toString());
+        p.setProperty("relay.inbox.dir", root.resolve("inbox").toString());
+        p.setProperty("relay.dead-letter.dir", root.resolve("dead-letter").toString());
+        p.setProperty("relay.inbox.poll-ms", "100");
+        p.setProperty("relay.inbox.read-lock-min-age-ms", "300");
+        p.setProperty("relay.dispatch.poll-ms", "50");
+        p.setProperty("camel.main.shutdown-timeout", "5");
+        p.setProperty("relay.broker.embedded-url", "");
+        p.setProperty("camel.server.port", String.valueOf(Ports.free()));
+        p.setProperty("camel.management.port", String.valueOf(Ports.free()));
         for (String vendor : List.of("expandable", "rpm", "socialhub", "soliditech")) {
-            set("relay.vendors." + vendor + ".initial-delay-ms", "100");
-            set("relay.vendors." + vendor + ".max-delay-ms", "1000");
-            set("relay.vendors." + vendor + ".timeout-ms", "5000");
+            p.setProperty("relay.vendors." + vendor + ".initial-delay-ms", "100");
+            p.setProperty("relay.vendors." + vendor + ".max-delay-ms", "1000");
+            p.setProperty("relay.vendors." + vendor + ".timeout-ms", "5000");
         }
+        return p;
     }
 
     /** Lets producers reach the embedded broker over TCP on a free port; returns the broker URL. */
@@ -125,11 +135,16 @@ public final class RelayHarness implements AutoCloseable {
 
     /** Drops a complete file into the inbox the way a careful producer does: written aside, then moved in. */
     public Path drop(String name, String content) {
+        return drop(root, name, content);
+    }
+
+    /** {@link #drop(String, String)} for the relay rooted at {@code root}. */
+    static Path drop(Path root, String name, String content) {
         try {
-            Files.createDirectories(inbox());
+            Path inbox = Files.createDirectories(root.resolve("inbox"));
             Path tmp = root.resolve(name + ".part");
             Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            return Files.move(tmp, inbox().resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            return Files.move(tmp, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -157,11 +172,16 @@ public final class RelayHarness implements AutoCloseable {
     }
 
     public List<JsonNode> deadLetters() {
-        if (!Files.isDirectory(deadLetterDir())) {
+        return deadLettersIn(deadLetterDir());
+    }
+
+    /** The dead letters in {@code folder}, oldest first (their names start with the time they were written). */
+    static List<JsonNode> deadLettersIn(Path folder) {
+        if (!Files.isDirectory(folder)) {
             return List.of();
         }
         List<JsonNode> letters = new ArrayList<>();
-        try (Stream<Path> files = Files.list(deadLetterDir())) {
+        try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".json")
                     && !p.getFileName().toString().startsWith(".")).sorted(Comparator.naturalOrder()).toList()) {
                 letters.add(Json.parse(Files.readString(file)));

@@ -1,7 +1,6 @@
 package com.customerrelay.support;
 
 import com.customerrelay.RelayMain;
-import com.customerrelay.core.Json;
 import com.customerrelay.delivery.DeliveryStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.builder.NotifyBuilder;
@@ -12,12 +11,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.stream.Stream;
+import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -66,32 +65,25 @@ public abstract class RelayTestKit extends CamelMainTestSupport {
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties properties = new Properties();
-        properties.setProperty("relay.data.dir", dir().resolve("data").toString());
-        properties.setProperty("relay.inbox.dir", dir().resolve("inbox").toString());
-        properties.setProperty("relay.dead-letter.dir", dir().resolve("dead-letter").toString());
-        properties.setProperty("relay.inbox.poll-ms", "100");
-        properties.setProperty("relay.inbox.read-lock-min-age-ms", "300");
-        properties.setProperty("relay.broker.embedded-url", "");
-        properties.setProperty("relay.dispatch.poll-ms", "50");
-        properties.setProperty("camel.main.shutdown-timeout", "5");
-        for (String vendor : List.of("expandable", "rpm", "socialhub", "soliditech")) {
-            properties.setProperty("relay.vendors." + vendor + ".initial-delay-ms", "100");
-            properties.setProperty("relay.vendors." + vendor + ".max-delay-ms", "1000");
-            properties.setProperty("relay.vendors." + vendor + ".timeout-ms", "5000");
-        }
-        properties.setProperty("camel.server.port", String.valueOf(Ports.free()));
-        properties.setProperty("camel.management.port", String.valueOf(Ports.free()));
+        Properties properties = RelayHarness.testSettings(dir());
         configure(properties);
         return properties;
     }
 
     /** Writes {@code content} as {@code name} into the inbox in one atomic move, as a producer should. */
-    protected Path drop(String name, String content) throws IOException {
-        Path inbox = Files.createDirectories(dir().resolve("inbox"));
-        Path staged = dir().resolve(name);
-        Files.writeString(staged, content);
-        return Files.move(staged, inbox.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    protected Path drop(String name, String content) {
+        return RelayHarness.drop(dir(), name, content);
+    }
+
+    /**
+     * Drops {@code content} as {@code name} and waits (NotifyBuilder) until the delivery route of {@code vendor} has
+     * made {@code attempts} attempts.
+     */
+    protected void dropAndAwaitAttempts(String vendor, int attempts, String name, String content) {
+        NotifyBuilder attempted = attempts(vendor, attempts);
+        drop(name, content);
+        assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("%d attempt(s) of %s made", attempts, vendor)
+                .isTrue();
     }
 
     /** The relay's state store. */
@@ -108,7 +100,7 @@ public abstract class RelayTestKit extends CamelMainTestSupport {
      * Waits for {@code count} dead letters and gives them: an attempt's outcome is written by the dispatch round that
      * follows the route's end, a moment after NotifyBuilder sees the route complete.
      */
-    protected List<JsonNode> awaitDeadLetters(int count) throws IOException {
+    protected List<JsonNode> awaitDeadLetters(int count) {
         await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters().size() == count);
         return deadLetters();
     }
@@ -119,19 +111,8 @@ public abstract class RelayTestKit extends CamelMainTestSupport {
     }
 
     /** The dead letters written so far, oldest first. */
-    protected List<JsonNode> deadLetters() throws IOException {
-        Path folder = dir().resolve("dead-letter");
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            List<JsonNode> letters = new ArrayList<>();
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")
-                    && !f.getFileName().toString().startsWith(".")).sorted().toList()) {
-                letters.add(Json.parse(Files.readString(file)));
-            }
-            return letters;
-        }
+    protected List<JsonNode> deadLetters() {
+        return RelayHarness.deadLettersIn(dir().resolve("dead-letter"));
     }
 
     /** Drops a copy of {@code file} into the inbox in one atomic move, as a producer should. */

@@ -15,14 +15,11 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -91,8 +88,7 @@ class ExpandableDeliveryTest {
         void contactFileReachesExpandableWithExactBodyAndMovesToDone() throws Exception {
             EXPANDABLE.stubFor(post(urlEqualTo(UPDATE)).willReturn(okJson("{\"CUSTOMER_ID\":\"ABCCORP\"}")));
 
-            NotifyBuilder attempted = attempts("expandable", 1);
-            drop("contact.json", """
+            dropAndAwaitAttempts("expandable", 1, "contact.json", """
                     {"id":"crm-evt-1","kind":"contact","occurredAt":"2026-11-22T10:15:00Z",
                      "targets":{"expandable":{"customerId":"ABCCORP","contactId":"JHERNANDEZ"}},
                      "data":{"firstName":"Juan","lastName":"Hernandez","initial":"J","title":"Buyer",
@@ -107,7 +103,6 @@ class ExpandableDeliveryTest {
                      "vendorFields":{"expandable":{"SOFCT_USER_1":"gold","SOFCT_USER_2":7}}}
                     """);
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(dir().resolve("inbox/.done/contact.json")));
             JsonNode body = Json.parse(updates().get(0).getBodyAsString());
             JsonNode expected = Json.parse("""
@@ -135,11 +130,9 @@ class ExpandableDeliveryTest {
         void onlyPresentMembersAreSentAndTheTokenIsReused() throws Exception {
             EXPANDABLE.stubFor(post(urlEqualTo(UPDATE)).willReturn(okJson("{}")));
 
-            NotifyBuilder attempted = attempts("expandable", 2);
-            drop("two.ndjson", Requests.emailChange("e-1", "A", "a@x.com") + "\n"
+            dropAndAwaitAttempts("expandable", 2, "two.ndjson", Requests.emailChange("e-1", "A", "a@x.com") + "\n"
                     + Requests.expandableContact("e-2", "ABCCORP", "B", "{\"phones\":null}") + "\n");
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("2 attempts made").isTrue();
             assertThat(updates()).extracting(r -> Json.parse(r.getBodyAsString())).containsExactlyInAnyOrder(
                     Json.parse("{\"CUSTOMER_ID\":\"ABCCORP\",\"CUST_CONTACT\":\"A\",\"E_MAIL\":\"a@x.com\","
                             + "\"AUTH_TOKEN\":\"token-1\"}"),
@@ -154,10 +147,9 @@ class ExpandableDeliveryTest {
                     .withHeader("Content-Type", "application/json")
                     .withBody("{\"MESSAGE\":\"Contact record is locked\",\"MESSAGE_CODE\":\"E1042\"}")));
 
-            NotifyBuilder attempted = attempts("expandable", 3);
-            drop("locked.json", Requests.emailChange("crm-evt-123", "JHERNANDEZ", "j@abccorp.com"));
+            dropAndAwaitAttempts("expandable", 3, "locked.json",
+                    Requests.emailChange("crm-evt-123", "JHERNANDEZ", "j@abccorp.com"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("3 attempts made").isTrue();
             JsonNode letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("requestId").asText()).isEqualTo("crm-evt-123");
             assertThat(letter.path("vendor").asText()).isEqualTo("expandable");
@@ -189,10 +181,9 @@ class ExpandableDeliveryTest {
                     .withHeader("Content-Type", "application/json")
                     .withBody("{\"MESSAGE\":\"Request JSON is invalid.\",\"MESSAGE_CODE\":\"400\"}")));
 
-            NotifyBuilder attempted = attempts("expandable", 1);
-            drop("bad.json", Requests.emailChange("crm-evt-400", "JHERNANDEZ", "j@abccorp.com"));
+            dropAndAwaitAttempts("expandable", 1, "bad.json",
+                    Requests.emailChange("crm-evt-400", "JHERNANDEZ", "j@abccorp.com"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             JsonNode letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("reason").asText()).isEqualTo("rejected");
             assertThat(letter.path("attempts").asInt()).isEqualTo(1);
@@ -207,10 +198,9 @@ class ExpandableDeliveryTest {
             EXPANDABLE.stubFor(post(urlEqualTo(UPDATE)).willReturn(aResponse().withStatus(405)
                     .withBody("{\"MESSAGE\":\"Request method must be POST.\",\"MESSAGE_CODE\":\"405\"}")));
 
-            NotifyBuilder attempted = attempts("expandable", 1);
-            drop("m.json", Requests.emailChange("crm-evt-405", "JHERNANDEZ", "j@abccorp.com"));
+            dropAndAwaitAttempts("expandable", 1, "m.json",
+                    Requests.emailChange("crm-evt-405", "JHERNANDEZ", "j@abccorp.com"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             awaitDeadLetters(1);
             assertThat(deadLetters().get(0).path("reason").asText()).isEqualTo("rejected");
             assertThat(deadLetters().get(0).at("/error/httpStatus").asInt()).isEqualTo(405);
@@ -225,10 +215,9 @@ class ExpandableDeliveryTest {
             EXPANDABLE.stubFor(post(urlEqualTo(UPDATE)).inScenario("busy").whenScenarioStateIs("free")
                     .willReturn(okJson("{}")));
 
-            NotifyBuilder attempted = attempts("expandable", 2);
-            drop("busy.json", Requests.emailChange("busy-1", "JHERNANDEZ", "j@abccorp.com"));
+            dropAndAwaitAttempts("expandable", 2, "busy.json",
+                    Requests.emailChange("busy-1", "JHERNANDEZ", "j@abccorp.com"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("2 attempts made").isTrue();
             awaitDelivered("expandable", 1);
             List<LoggedRequest> calls = updates();
             assertThat(calls).hasSize(2);
@@ -252,10 +241,9 @@ class ExpandableDeliveryTest {
                             com.github.tomakehurst.wiremock.client.WireMock.equalTo("token-new")))
                     .willReturn(okJson("{}")));
 
-            NotifyBuilder attempted = attempts("expandable", 1);
-            drop("token.json", Requests.emailChange("tok-1", "JHERNANDEZ", "j@abccorp.com"));
+            dropAndAwaitAttempts("expandable", 1, "token.json",
+                    Requests.emailChange("tok-1", "JHERNANDEZ", "j@abccorp.com"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             awaitDelivered("expandable", 1);
             assertThat(logins()).as("one login, one refresh").isEqualTo(2);
             assertThat(updates()).extracting(r -> Json.parse(r.getBodyAsString()).path("AUTH_TOKEN").asText())
@@ -268,10 +256,9 @@ class ExpandableDeliveryTest {
             EXPANDABLE.stubFor(post(urlEqualTo(UPDATE)).willReturn(aResponse().withStatus(401)
                     .withBody("{\"MESSAGE\":\"Auth Token login failure.\",\"MESSAGE_CODE\":\"401\"}")));
 
-            NotifyBuilder attempted = attempts("expandable", 1);
-            drop("token.json", Requests.emailChange("tok-2", "JHERNANDEZ", "j@abccorp.com"));
+            dropAndAwaitAttempts("expandable", 1, "token.json",
+                    Requests.emailChange("tok-2", "JHERNANDEZ", "j@abccorp.com"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             JsonNode letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("reason").asText()).isEqualTo("rejected");
             assertThat(letter.at("/error/httpStatus").asInt()).isEqualTo(401);
@@ -303,10 +290,8 @@ class ExpandableDeliveryTest {
             for (int i = 0; i < 20; i++) {
                 lines.append(Requests.emailChange("fast-" + i, "C" + i, "c" + i + "@x.com")).append('\n');
             }
-            NotifyBuilder attempted = attempts("expandable", 21);
-            drop("mixed.ndjson", lines.toString());
+            dropAndAwaitAttempts("expandable", 21, "mixed.ndjson", lines.toString());
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("21 attempts made").isTrue();
             awaitDelivered("expandable", 20);
             assertThat(store().count("PENDING", "expandable")).as("the locked one waits for its retry").isEqualTo(1);
             assertThat(EXPANDABLE.findAll(postRequestedFor(urlEqualTo(UPDATE))
@@ -327,10 +312,9 @@ class ExpandableDeliveryTest {
         @Test
         void anUnreachableExpandableIsRetriedThenExhausted() throws Exception {
 
-            NotifyBuilder attempted = attempts("expandable", 2);
-            drop("down.json", Requests.emailChange("down-1", "JHERNANDEZ", "j@abccorp.com"));
+            dropAndAwaitAttempts("expandable", 2, "down.json",
+                    Requests.emailChange("down-1", "JHERNANDEZ", "j@abccorp.com"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("2 attempts made").isTrue();
             JsonNode letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("reason").asText()).isEqualTo("exhausted");
             assertThat(letter.path("attempts").asInt()).isEqualTo(2);
@@ -352,10 +336,9 @@ class ExpandableDeliveryTest {
         void aSlowAnswerTimesOutAndIsRetried() throws Exception {
             EXPANDABLE.stubFor(post(urlEqualTo(UPDATE)).willReturn(okJson("{}").withFixedDelay(1500)));
 
-            NotifyBuilder attempted = attempts("expandable", 2);
-            drop("slow.json", Requests.emailChange("slow-1", "JHERNANDEZ", "j@abccorp.com"));
+            dropAndAwaitAttempts("expandable", 2, "slow.json",
+                    Requests.emailChange("slow-1", "JHERNANDEZ", "j@abccorp.com"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("2 attempts made").isTrue();
             JsonNode letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("reason").asText()).isEqualTo("exhausted");
             assertThat(letter.at("/error/message").asText()).isEqualTo("Expandable did not answer within 300 ms");
@@ -380,10 +363,8 @@ class ExpandableDeliveryTest {
             for (int i = 0; i < 15; i++) {
                 lines.append(Requests.emailChange("rate-" + i, "C" + i, "c" + i + "@x.com")).append('\n');
             }
-            NotifyBuilder attempted = attempts("expandable", 15);
-            drop("rate.ndjson", lines.toString());
+            dropAndAwaitAttempts("expandable", 15, "rate.ndjson", lines.toString());
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("15 attempts made").isTrue();
             awaitDelivered("expandable", 15);
             List<Long> times = updates().stream().map(r -> r.getLoggedDate().getTime()).sorted().toList();
             assertThat(times).hasSize(15);

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -20,7 +19,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * RPM's CustomerContactEdit through read-merge-write, on Camel's test kit (camel-test-main-junit5 boots the real main
@@ -82,12 +80,10 @@ class RpmDeliveryTest {
             RPM.stubFor(post(urlEqualTo("/rpm/Api2.svc/CustomerContactEdit"))
                     .willReturn(okJson("{\"Result\":{\"Contact\":{\"ContactID\":77}}}")));
 
-            NotifyBuilder attempted = attempts("rpm", 1);
-            drop("rpm.json", request("rpm-1", "{\"customerId\":1042,\"contactId\":77}",
+            dropAndAwaitAttempts("rpm", 1, "rpm.json", request("rpm-1", "{\"customerId\":1042,\"contactId\":77}",
                     "{\"email\":\"juan@abccorp.com\",\"phones\":{\"business\":\"+1 555 0111\",\"fax\":\"+1 555 0112\","
                             + "\"mobile\":\"+1 555 0113\"}}"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             awaitDelivered("rpm", 1);
             var reads = RPM.findAll(postRequestedFor(urlEqualTo("/rpm/Api2.svc/Customer")));
             assertThat(reads).hasSize(1);
@@ -109,10 +105,9 @@ class RpmDeliveryTest {
             RPM.stubFor(post(urlEqualTo("/rpm/Api2.svc/Customer"))
                     .willReturn(okJson("{\"Result\":{\"Error\":{\"Message\":\"API daily limit reached\"}}}")));
 
-            NotifyBuilder attempted = attempts("rpm", 3);
-            drop("limit.json", request("rpm-9", "{\"customerId\":1042,\"contactId\":77}", "{\"title\":\"x\"}"));
+            dropAndAwaitAttempts("rpm", 3, "limit.json",
+                    request("rpm-9", "{\"customerId\":1042,\"contactId\":77}", "{\"title\":\"x\"}"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("3 attempts made").isTrue();
             JsonNode letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("reason").asText()).isEqualTo("exhausted");
             assertThat(letter.path("attempts").asInt()).isEqualTo(3);
@@ -138,11 +133,9 @@ class RpmDeliveryTest {
             RpmSandbox sandbox = sandbox();
             JsonNode before = sandbox.contact(1042, 77).get("Contact");
 
-            NotifyBuilder attempted = attempts("rpm", 1);
-            drop("email.json", request("rpm-2", "{\"customerId\":1042,\"contactId\":77}",
+            dropAndAwaitAttempts("rpm", 1, "email.json", request("rpm-2", "{\"customerId\":1042,\"contactId\":77}",
                     "{\"email\":\"juan.h@abccorp.com\"}"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             awaitDelivered("rpm", 1);
             JsonNode after = sandbox.contact(1042, 77).get("Contact");
             assertThat(after.path("Email").asText()).isEqualTo("juan.h@abccorp.com");
@@ -157,11 +150,9 @@ class RpmDeliveryTest {
             RpmSandbox sandbox = sandbox();
             long businessId = phone(sandbox.contact(1042, 77), 1).path("PhoneNumberID").asLong();
 
-            NotifyBuilder attempted = attempts("rpm", 1);
-            drop("phone.json", request("rpm-3", "{\"customerId\":1042,\"contactId\":77}",
+            dropAndAwaitAttempts("rpm", 1, "phone.json", request("rpm-3", "{\"customerId\":1042,\"contactId\":77}",
                     "{\"phones\":{\"business\":\"+1 555 7777\",\"other\":\"+1 555 8888\"}}"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             awaitDelivered("rpm", 1);
             JsonNode contact = sandbox.contact(1042, 77);
             assertThat(phone(contact, 1).path("PhoneNumberID").asLong()).isEqualTo(businessId);
@@ -175,11 +166,10 @@ class RpmDeliveryTest {
         void primaryTrueMakesTheContactPrimary() throws Exception {
             RpmSandbox sandbox = sandbox();
 
-            NotifyBuilder attempted = attempts("rpm", 1);
-            drop("primary.json", request("rpm-4", "{\"customerId\":1042,\"contactId\":77,\"primary\":true}",
+            dropAndAwaitAttempts("rpm", 1, "primary.json",
+                    request("rpm-4", "{\"customerId\":1042,\"contactId\":77,\"primary\":true}",
                     "{\"title\":\"Head Buyer\"}"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             awaitDelivered("rpm", 1);
             assertThat(sandbox.contact(1042, 77).path("IsPrimary").asBoolean()).isTrue();
             assertThat(sandbox.contact(1042, 78).path("IsPrimary").asBoolean()).isFalse();
@@ -189,11 +179,10 @@ class RpmDeliveryTest {
         void demotingThePrimaryContactIsRejectedWithoutRetry() throws Exception {
             RpmSandbox sandbox = sandbox();
 
-            NotifyBuilder attempted = attempts("rpm", 1);
-            drop("demote.json", request("rpm-5", "{\"customerId\":1042,\"contactId\":78,\"primary\":false}",
+            dropAndAwaitAttempts("rpm", 1, "demote.json",
+                    request("rpm-5", "{\"customerId\":1042,\"contactId\":78,\"primary\":false}",
                     "{\"title\":\"CFO\"}"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             JsonNode letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("vendor").asText()).isEqualTo("rpm");
             assertThat(letter.path("reason").asText()).isEqualTo("rejected");
@@ -208,11 +197,10 @@ class RpmDeliveryTest {
         void anUnknownContactIsRejectedWithoutRetry() throws Exception {
             RpmSandbox sandbox = sandbox();
 
-            NotifyBuilder attempted = attempts("rpm", 1);
-            drop("unknown.json", request("rpm-6", "{\"customerId\":1042,\"contactId\":999}", "{\"title\":\"x\"}")
+            dropAndAwaitAttempts("rpm", 1, "unknown.json",
+                    request("rpm-6", "{\"customerId\":1042,\"contactId\":999}", "{\"title\":\"x\"}")
                     + "\n");
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             JsonNode letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("reason").asText()).isEqualTo("rejected");
             assertThat(letter.path("attempts").asInt()).isEqualTo(1);
@@ -223,10 +211,9 @@ class RpmDeliveryTest {
 
         @Test
         void anUnknownCustomerIsRejectedWithRpmsText() throws Exception {
-            NotifyBuilder attempted = attempts("rpm", 1);
-            drop("nocustomer.json", request("rpm-7", "{\"customerId\":5,\"contactId\":1}", "{\"title\":\"x\"}"));
+            dropAndAwaitAttempts("rpm", 1, "nocustomer.json",
+                    request("rpm-7", "{\"customerId\":5,\"contactId\":1}", "{\"title\":\"x\"}"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             JsonNode letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("reason").asText()).isEqualTo("rejected");
             assertThat(letter.at("/error/message").asText()).isEqualTo("RPM Customer failed: Customer not found");
@@ -245,10 +232,9 @@ class RpmDeliveryTest {
 
         @Test
         void aWrongApiKeyIsRejectedWithAPointerToTheSetting() throws Exception {
-            NotifyBuilder attempted = attempts("rpm", 1);
-            drop("key.json", request("rpm-8", "{\"customerId\":1042,\"contactId\":77}", "{\"title\":\"x\"}"));
+            dropAndAwaitAttempts("rpm", 1, "key.json",
+                    request("rpm-8", "{\"customerId\":1042,\"contactId\":77}", "{\"title\":\"x\"}"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             JsonNode letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("reason").asText()).isEqualTo("rejected");
             assertThat(letter.path("attempts").asInt()).isEqualTo(1);

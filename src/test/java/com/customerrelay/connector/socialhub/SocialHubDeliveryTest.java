@@ -10,10 +10,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.time.Duration;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -23,7 +21,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * SocialHub's Update Customer Information on Camel's test kit (camel-test-main-junit5 boots the real main for each
@@ -83,13 +80,11 @@ class SocialHubDeliveryTest {
         void contractSendsTheBareTokenAndExactlyTheMappedFields() throws Exception {
             SOCIALHUB.stubFor(put(urlEqualTo(UPDATE)).willReturn(okJson("{\"code\":\"200\",\"data\":{}}")));
 
-            NotifyBuilder attempted = attempts("socialhub", 1);
-            drop("sh.json", request("sh-1", "C 1001", """
+            dropAndAwaitAttempts("socialhub", 1, "sh.json", request("sh-1", "C 1001", """
                     {"name":"Ana Lima","email":"ana@example.com","gender":"female","birthday":"1990-05-17",
                      "language":"pt-BR","address":{"line1":"Rua A 1","line2":"Apto 2","city":"Lisboa",
                      "postalCode":"1000-001","country":"PT"},"consent":{"sms":false,"email":true}}"""));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             awaitDelivered("socialhub", 1);
             var login = SOCIALHUB.findAll(postRequestedFor(urlEqualTo("/openapi-prod/v1/auth/token")));
             assertThat(login).hasSize(1);
@@ -108,10 +103,9 @@ class SocialHubDeliveryTest {
         void aRequestWithoutConsentMembersSendsNoFlag() throws Exception {
             SOCIALHUB.stubFor(put(urlEqualTo(UPDATE)).willReturn(okJson("{\"code\":\"200\"}")));
 
-            NotifyBuilder attempted = attempts("socialhub", 1);
-            drop("sh.json", request("sh-2", "C 1001", "{\"email\":\"new@example.com\",\"gender\":\"unknown\"}"));
+            dropAndAwaitAttempts("socialhub", 1, "sh.json",
+                    request("sh-2", "C 1001", "{\"email\":\"new@example.com\",\"gender\":\"unknown\"}"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             awaitDelivered("socialhub", 1);
             JsonNode body = Json.parse(SOCIALHUB.findAll(putRequestedFor(urlEqualTo(UPDATE))).get(0).getBodyAsString());
             assertThat(body).isEqualTo(Json.parse("{\"email\":\"new@example.com\",\"gender\":0}"));
@@ -122,10 +116,8 @@ class SocialHubDeliveryTest {
             SOCIALHUB.stubFor(put(urlEqualTo(UPDATE)).willReturn(okJson(
                     "{\"code\":\"10012\",\"resultMessage\":\"customer does not exist\"}")));
 
-            NotifyBuilder attempted = attempts("socialhub", 1);
-            drop("sh.json", request("sh-3", "C 1001", "{\"email\":\"x@example.com\"}"));
+            dropAndAwaitAttempts("socialhub", 1, "sh.json", request("sh-3", "C 1001", "{\"email\":\"x@example.com\"}"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             JsonNode letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("vendor").asText()).isEqualTo("socialhub");
             assertThat(letter.path("kind").asText()).isEqualTo("customer");
@@ -182,10 +174,8 @@ class SocialHubDeliveryTest {
 
         @Test
         void wrongCredentialsAreRejectedWithAPointerToTheSettings() throws Exception {
-            NotifyBuilder attempted = attempts("socialhub", 1);
-            drop("creds.json", request("sh-6", "C1001", "{\"name\":\"x\"}"));
+            dropAndAwaitAttempts("socialhub", 1, "creds.json", request("sh-6", "C1001", "{\"name\":\"x\"}"));
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             JsonNode letter = awaitDeadLetters(1).get(0);
             assertThat(letter.path("reason").asText()).isEqualTo("rejected");
             assertThat(letter.at("/error/message").asText()).isEqualTo("SocialHub token request answered 200 with "

@@ -22,7 +22,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Soliditech's two operations on Camel's test kit (camel-test-main-junit5 boots the real main for each test): the
@@ -68,8 +67,7 @@ class SoliditechDeliveryTest {
         void updateCustomerContactContract() throws Exception {
             SOLIDITECH.stubFor(put(anyUrl()).willReturn(okJson("{\"result\":{\"contactId\":\"3\"}}")));
 
-            NotifyBuilder attempted = attempts("soliditech", 1);
-            drop("c.json", """
+            dropAndAwaitAttempts("soliditech", 1, "c.json", """
                     {"id":"sol-1","kind":"contact","targets":{"soliditech":{"accountId":"10045","contactId":"3"}},
                      "data":{"firstName":"Juan","lastName":"Hernandez","initial":"J","salutation":"Mr","title":"Buyer",
                       "email":"j@abccorp.com","phones":{"business":"1","home":"2","mobile":"3","fax":"4","pager":"5"},
@@ -77,7 +75,6 @@ class SoliditechDeliveryTest {
                       "preferences":{"newsletter":false,"invoices":true},"notes":"not for soliditech"},
                      "vendorFields":{"soliditech":{"department":"Purchasing"}}}""");
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             awaitDelivered("soliditech", 1);
             var calls = SOLIDITECH.findAll(putRequestedFor(urlEqualTo("/api/customers/10045/contacts/3")));
             assertThat(calls).hasSize(1);
@@ -94,8 +91,7 @@ class SoliditechDeliveryTest {
         void updateCustomerContractNestsTheGroups() throws Exception {
             SOLIDITECH.stubFor(put(anyUrl()).willReturn(okJson("{\"result\":{}}")));
 
-            NotifyBuilder attempted = attempts("soliditech", 1);
-            drop("c.json", """
+            dropAndAwaitAttempts("soliditech", 1, "c.json", """
                     {"id":"sol-2","kind":"customer","targets":{"soliditech":{"accountId":"10045"}},
                      "data":{"name":"ABC Corp","email":"billing@abccorp.com","language":"en","accountUse":"Business",
                       "accountClass":"Gold","taxType":"VAT","priceListId":12,"invoiceCycleType":"Monthly","dealer":"D1",
@@ -107,7 +103,6 @@ class SoliditechDeliveryTest {
                        "phone":"+1 556","fax":null},
                       "gender":"female"}}""");
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("1 attempt made").isTrue();
             awaitDelivered("soliditech", 1);
             var calls = SOLIDITECH.findAll(putRequestedFor(urlEqualTo("/api/customers/10045")));
             assertThat(calls).hasSize(1);
@@ -129,12 +124,11 @@ class SoliditechDeliveryTest {
             SOLIDITECH.stubFor(put(urlEqualTo("/api/customers/2"))
                     .willReturn(okJson("{\"result\":{\"error\":\"Invalid tax type\"}}")));
 
-            NotifyBuilder attempted = attempts("soliditech", 2);
-            drop("c.ndjson", "{\"id\":\"sol-5\",\"kind\":\"customer\",\"targets\":{\"soliditech\":{\"accountId\":"
+            dropAndAwaitAttempts("soliditech", 2, "c.ndjson",
+                    "{\"id\":\"sol-5\",\"kind\":\"customer\",\"targets\":{\"soliditech\":{\"accountId\":"
                     + "\"1\"}},\"data\":{\"taxType\":\"VAT\"}}\n{\"id\":\"sol-6\",\"kind\":\"customer\",\"targets\":"
                     + "{\"soliditech\":{\"accountId\":\"2\"}},\"data\":{\"taxType\":\"XXX\"}}\n");
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("2 attempts made").isTrue();
             awaitDeadLetters(2);
             assertThat(deadLetters()).extracting(l -> l.at("/error/message").asText()).containsExactlyInAnyOrder(
                     "Soliditech answered 200 without a result",
@@ -174,12 +168,11 @@ class SoliditechDeliveryTest {
         void methodPathsAndKeyHeaderComeFromConfig() throws Exception {
             SOLIDITECH.stubFor(post(anyUrl()).willReturn(okJson("{\"result\":{}}")));
 
-            NotifyBuilder attempted = attempts("soliditech", 2);
-            drop("c.ndjson", "{\"id\":\"sol-3\",\"kind\":\"customer\",\"targets\":{\"soliditech\":{\"accountId\":"
+            dropAndAwaitAttempts("soliditech", 2, "c.ndjson",
+                    "{\"id\":\"sol-3\",\"kind\":\"customer\",\"targets\":{\"soliditech\":{\"accountId\":"
                     + "\"A 1\"}},\"data\":{\"taxType\":\"VAT\"}}\n{\"id\":\"sol-4\",\"kind\":\"contact\",\"targets\":"
                     + "{\"soliditech\":{\"accountId\":\"A 1\",\"contactId\":\"7\"}},\"data\":{\"email\":\"p@x.com\"}}\n");
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("2 attempts made").isTrue();
             awaitDelivered("soliditech", 2);
             var customer = SOLIDITECH.findAll(postRequestedFor(urlEqualTo("/api/v2/accounts/A%201/update")));
             var contact = SOLIDITECH.findAll(postRequestedFor(urlEqualTo("/api/v2/accounts/A%201/people/7")));
@@ -204,13 +197,12 @@ class SoliditechDeliveryTest {
             SoliditechSandbox sandbox = context.getRegistry().lookupByNameAndType("soliditechSandbox",
                     SoliditechSandbox.class);
 
-            NotifyBuilder attempted = attempts("soliditech", 2);
-            drop("c.ndjson", "{\"id\":\"sol-8\",\"kind\":\"customer\",\"targets\":{\"soliditech\":{\"accountId\":"
+            dropAndAwaitAttempts("soliditech", 2, "c.ndjson",
+                    "{\"id\":\"sol-8\",\"kind\":\"customer\",\"targets\":{\"soliditech\":{\"accountId\":"
                     + "\"10045\"}},\"data\":{\"primaryContact\":{\"phone\":\"+1 555\"}}}\n{\"id\":\"sol-9\",\"kind\":"
                     + "\"contact\",\"targets\":{\"soliditech\":{\"accountId\":\"10045\",\"contactId\":\"3\"}},\"data\":"
                     + "{\"contactLevel\":\"primary\",\"preferences\":{\"newsletter\":true}}}\n");
 
-            assertThat(attempted.matches(20, TimeUnit.SECONDS)).as("2 attempts made").isTrue();
             awaitDelivered("soliditech", 2);
             JsonNode customer = sandbox.customer("10045");
             assertThat(customer.at("/primaryContact/phoneNumber").asText()).isEqualTo("+1 555");
