@@ -6,6 +6,7 @@ import com.customerrelay.support.VendorStub;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -28,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * <pre>mvn -B test -Dtest=KafkaBenchmark -Dsurefire.excludedGroups=none -Dsurefire.quiet=false</pre>
  */
 @Tag("benchmark")
+@Timeout(value = 3, unit = TimeUnit.HOURS) // longer than the tests' default (junit-platform.properties)
 class KafkaBenchmark {
 
     private static final int WARM_UP = 5_000;

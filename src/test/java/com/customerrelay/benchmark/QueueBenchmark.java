@@ -4,6 +4,7 @@ import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.VendorStub;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -24,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * <pre>mvn -B test -Dtest=QueueBenchmark -Dsurefire.excludedGroups=none -Dsurefire.quiet=false</pre>
  */
 @Tag("benchmark")
+@Timeout(value = 3, unit = TimeUnit.HOURS) // longer than the tests' default (junit-platform.properties)
 class QueueBenchmark {
 
     private static final int WARM_UP = 5_000;

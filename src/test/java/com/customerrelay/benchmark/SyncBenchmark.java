@@ -5,6 +5,7 @@ import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,6 +36,7 @@ import static org.awaitility.Awaitility.await;
  * ({@code -Dbench.rows=N} for another size.)
  */
 @Tag("benchmark")
+@Timeout(value = 3, unit = TimeUnit.HOURS) // longer than the tests' default (junit-platform.properties)
 class SyncBenchmark {
 
     private static final String KEY = "bench-key";

@@ -6,11 +6,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** Calls to the relay's HTTP API and management port in tests: real HTTP, the answer as text. */
+/**
+ * Calls to the relay's HTTP API and management port in tests: real HTTP/1.1, the answer as text. HTTP/1.1 because
+ * the JDK client otherwise offers the server an upgrade to HTTP/2 (h2c), which Vert.x accepts; a CI run hung for
+ * minutes on such a connection with the answer's headers in and its body never completed, where the request's
+ * timeout no longer applies. Each call is also bounded as a whole, so a test fails instead of hanging.
+ */
 public final class Http {
 
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private Http() {
     }
@@ -25,7 +35,7 @@ public final class Http {
      */
     public static HttpResponse<String> send(String method, String url, String body, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
@@ -34,6 +44,16 @@ public final class Http {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> answer = CLIENT.sendAsync(request.build(),
+                HttpResponse.BodyHandlers.ofString());
+        try {
+            return answer.get(TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new IOException(method + " " + url + ": no whole answer within " + (TIMEOUT.toSeconds() + 10)
+                    + " s", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
     }
 }

@@ -173,6 +173,9 @@ class SyncAcrossRelaysTest {
         settings.put("relay.vendors.expandable.initial-delay-ms", "200");
         settings.put("relay.vendors.expandable.max-delay-ms", "1000");
         settings.put("relay.vendors.expandable.max-attempts", "1000"); // not dead before the second relay comes
+        // a run lock of 3 s can run out on a loaded machine (a 2-core CI runner also running PostgreSQL and this
+        // test) and stop the run before the kill; 10 s holds there and still lets the second relay in soon
+        settings.put("relay.sync.lease-ms", "10000");
         int apiPort = Ports.free();
         settings.put("camel.server.port", String.valueOf(apiPort));
         java.nio.file.Files.createDirectories(dir.resolve("first"));
@@ -180,15 +183,19 @@ class SyncAcrossRelaysTest {
 
         assertThat(Http.send("POST", "http://127.0.0.1:" + apiPort + "/sync/crm/run", "",
                 "Authorization", "Bearer " + KEY).statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> handedOver() >= 8_000);
+        RelayProcess first = process;
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(20))
+                .failFast(() -> assertThat(first.log()).as("the first relay's run ended before the kill")
+                        .doesNotContain("run failed"))
+                .until(() -> handedOver() >= 8_000);
         assertThat(process.kill()).isEqualTo(137);
         long atKill = handedOver();
         assertThat(atKill).as("killed in the middle of the run").isLessThan(rows);
         process = null;
 
         RelayHarness second = harness("second", job(pg, "0 0 0 1 1 ? 2099")).start();
-        // the killed relay's run lock ends with its lease (3 s); until then a run answers 409
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> Http.send("POST",
+        // the killed relay's run lock ends with its lease (10 s); until then a run answers 409
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> Http.send("POST",
                 second.apiUrl() + "/sync/crm/run", "", "Authorization", "Bearer " + KEY).statusCode() == 202);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() ->
                 SyncPostgresTest.describe(second, "crm").get("completedRuns").asLong() == 1);
