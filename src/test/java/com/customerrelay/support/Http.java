@@ -13,9 +13,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Calls to the relay's HTTP API and management port in tests: real HTTP/1.1, the answer as text. HTTP/1.1 because
- * the JDK client otherwise offers the server an upgrade to HTTP/2 (h2c), which Vert.x accepts; a CI run hung for
- * minutes on such a connection with the answer's headers in and its body never completed, where the request's
- * timeout no longer applies. Each call is also bounded as a whole, so a test fails instead of hanging.
+ * the JDK client otherwise offers the server an upgrade to HTTP/2 (h2c), which Vert.x accepts, and a CI run hung
+ * for minutes in this client on a call to the management port, past the request's timeout, the answer never
+ * complete (others report the same of the JDK client and Vert.x with h2c). Each call is also bounded as a whole,
+ * so a test fails instead of hanging.
  */
 public final class Http {
 
