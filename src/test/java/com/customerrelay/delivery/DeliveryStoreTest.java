@@ -25,7 +25,12 @@ class DeliveryStoreTest {
     }
 
     private static DeliveryStore.NewDelivery delivery(String id, String record) {
-        return new DeliveryStore.NewDelivery(id, "expandable", "contact", record, null,
+        return delivery(id, "expandable", record);
+    }
+
+    /** A contact update of {@code record} for {@code vendor}, as an intake would hand it to the store. */
+    static DeliveryStore.NewDelivery delivery(String id, String vendor, String record) {
+        return new DeliveryStore.NewDelivery(id, vendor, "contact", record, null,
                 "{\"id\":\"" + id + "\",\"kind\":\"contact\"}", "{\"intake\":\"file\",\"name\":\"a.ndjson\"}", null);
     }
 

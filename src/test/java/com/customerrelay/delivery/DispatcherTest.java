@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The dispatcher on a real H2 store and real seda endpoints (nothing consumes them; the test takes what was handed
@@ -44,10 +42,8 @@ class DispatcherTest {
         camel.start();
         handedOut = camel.createConsumerTemplate();
         executor = Executors.newSingleThreadExecutor();
-        Map<String, VendorSettings> vendors = new LinkedHashMap<>();
-        vendors.put("expandable", vendor("expandable"));
-        vendors.put("rpm", vendor("rpm"));
-        dispatcher = new Dispatcher(store, vendors, Map.of(), camel.createProducerTemplate(), executor);
+        dispatcher = new Dispatcher(store, Map.of("rpm", vendor("rpm")), Map.of(), camel.createProducerTemplate(),
+                executor);
     }
 
     @AfterEach
@@ -62,11 +58,6 @@ class DispatcherTest {
                 "relay.vendors." + name + ".");
     }
 
-    private static DeliveryStore.NewDelivery request(String id, String vendor, String record) {
-        return new DeliveryStore.NewDelivery(id, vendor, "contact", record, null,
-                "{\"id\":\"" + id + "\",\"kind\":\"contact\"}", "{\"intake\":\"file\",\"name\":\"a.ndjson\"}", null);
-    }
-
     private Delivery next(String vendor) {
         Delivery delivery = handedOut.receiveBody("seda:deliver-" + vendor, 10_000, Delivery.class);
         assertThat(delivery).as("a delivery handed to the " + vendor + " route").isNotNull();
@@ -75,7 +66,8 @@ class DispatcherTest {
 
     @Test
     void anAttemptThatEndsLetsTheNextUpdateOfItsRecordGoAtOnce() {
-        store.enqueueAll(List.of(request("r1", "rpm", "R"), request("r2", "rpm", "R")));
+        store.enqueueAll(List.of(DeliveryStoreTest.delivery("r1", "rpm", "R"),
+                DeliveryStoreTest.delivery("r2", "rpm", "R")));
         dispatcher.dispatch();
         Delivery r1 = next("rpm");
         assertThat(r1.requestId()).isEqualTo("r1");

@@ -22,6 +22,8 @@ public final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** The most a whole call may take, answer included: the request's timeout covers only its headers. */
+    private static final long WHOLE_CALL_SECONDS = TIMEOUT.toSeconds() + 10;
 
     private Http() {
     }
@@ -48,11 +50,10 @@ public final class Http {
         CompletableFuture<HttpResponse<String>> answer = CLIENT.sendAsync(request.build(),
                 HttpResponse.BodyHandlers.ofString());
         try {
-            return answer.get(TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+            return answer.get(WHOLE_CALL_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             answer.cancel(true);
-            throw new IOException(method + " " + url + ": no whole answer within " + (TIMEOUT.toSeconds() + 10)
-                    + " s", e);
+            throw new IOException(method + " " + url + ": no whole answer within " + WHOLE_CALL_SECONDS + " s", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
