@@ -14,6 +14,8 @@ import com.customerrelay.delivery.DeadLetterWriter;
 import com.customerrelay.delivery.DeliveryRunner;
 import com.customerrelay.delivery.DeliveryStore;
 import com.customerrelay.delivery.Dispatcher;
+import com.customerrelay.delivery.VendorCircuit;
+import com.customerrelay.delivery.VendorCircuits;
 import com.customerrelay.delivery.VendorUrls;
 import com.customerrelay.http.ApiKeys;
 import com.customerrelay.http.HttpApi;
@@ -26,6 +28,7 @@ import com.customerrelay.kafka.KafkaRecords;
 import com.customerrelay.observe.BrokerHealthCheck;
 import com.customerrelay.observe.RelayMetrics;
 import com.customerrelay.observe.StoreHealthCheck;
+import com.customerrelay.observe.VendorCircuitsHealthCheck;
 import com.customerrelay.queue.EmbeddedBroker;
 import com.customerrelay.queue.QueueMessageReader;
 import com.customerrelay.sandbox.SandboxServer;
@@ -118,6 +121,14 @@ public final class RelayConfiguration implements CamelConfiguration {
                 context.getExecutorServiceManager().newSingleThreadExecutor(store, "relay-dispatcher"));
         runner.setDispatcher(dispatcher);
         runner.setMetrics(metrics);
+        // each vendor's circuit (this relay's own) and the pauses (shared through the store), PRODUCT.md §3a
+        VendorCircuits circuits = new VendorCircuits(vendors, store, metrics::circuitTransition);
+        runner.setCircuits(circuits);
+        dispatcher.setCircuits(circuits);
+        List<String> states = java.util.Arrays.stream(VendorCircuit.State.values()).map(st -> st.label).toList();
+        circuits.all().forEach(c -> metrics.circuit(c.vendor(), states, () -> c.state().label));
+        context.getRegistry().bind("vendorCircuits", circuits);
+        context.getRegistry().bind("vendorCircuitsHealthCheck", new VendorCircuitsHealthCheck(circuits));
         for (String vendor : vendors.keySet()) {
             metrics.gauge("relay.deliveries.pending", "deliveries waiting (new or for a retry)", vendor,
                     v -> store.count("PENDING", v));
@@ -151,7 +162,7 @@ public final class RelayConfiguration implements CamelConfiguration {
                 settings.dataDir().resolve("http-api-key")));
         context.getRegistry().bind("httpApi", new HttpApi(intake, messageReader,
                 store, new DeadLetterReplay(settings.deadLetterDir(), intake, store), List.copyOf(vendors.keySet()),
-                settings.number("relay.http.max-body-bytes", 10_485_760), sync));
+                settings.number("relay.http.max-body-bytes", 10_485_760), sync, circuits));
         context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
         context.getRegistry().bind("deliveryRunner", runner);
         context.getRegistry().bind("dispatcher", dispatcher);

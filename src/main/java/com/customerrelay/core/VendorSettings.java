@@ -38,6 +38,79 @@ public record VendorSettings(String vendor, String baseUrl, int maxAttempts, lon
         }
     }
 
+    /** relay.vendors.&lt;v&gt;.circuit.failure-rate: the percentage of failed calls in the window that opens the circuit. */
+    public float circuitFailureRate() {
+        double rate = decimal("circuit.failure-rate", "50");
+        if (!(rate > 0 && rate <= 100)) {
+            throw new IllegalArgumentException(prefix + "circuit.failure-rate must be a percentage above 0 and at "
+                    + "most 100, not " + setting("circuit.failure-rate", "50"));
+        }
+        return (float) rate;
+    }
+
+    /** relay.vendors.&lt;v&gt;.circuit.window: how many of the latest calls the failure rate is taken over. */
+    public int circuitWindow() {
+        return (int) whole("circuit.window", 20, 1, 10_000);
+    }
+
+    /** relay.vendors.&lt;v&gt;.circuit.min-calls: the fewest calls in the window before the rate can open the circuit. */
+    public int circuitMinCalls() {
+        return (int) whole("circuit.min-calls", 5, 1, 10_000);
+    }
+
+    /** relay.vendors.&lt;v&gt;.circuit.open-ms: how long the circuit first stays open before one probe call. */
+    public long circuitOpenMs() {
+        return whole("circuit.open-ms", 5_000, 1, Long.MAX_VALUE / 4);
+    }
+
+    /** relay.vendors.&lt;v&gt;.circuit.max-open-ms: the open interval doubles while probes fail, up to this. */
+    public long circuitMaxOpenMs() {
+        long max = whole("circuit.max-open-ms", 60_000, 1, Long.MAX_VALUE / 4);
+        if (max < circuitOpenMs()) {
+            throw new IllegalArgumentException(prefix + "circuit.max-open-ms (" + max + ") must not be shorter than "
+                    + prefix + "circuit.open-ms (" + circuitOpenMs() + ")");
+        }
+        return max;
+    }
+
+    /** relay.vendors.&lt;v&gt;.give-up-after-hours: a delivery this old ends as exhausted, whatever its attempts. */
+    public long giveUpAfterMs() {
+        double hours = decimal("give-up-after-hours", "24");
+        if (!(hours > 0) || hours > 24 * 366) {
+            throw new IllegalArgumentException(prefix + "give-up-after-hours must be a number of hours above 0 and "
+                    + "at most a year, not " + setting("give-up-after-hours", "24"));
+        }
+        return (long) (hours * 3_600_000);
+    }
+
+    /** relay.vendors.&lt;v&gt;.max-retry-after-ms: the longest Retry-After honoured; a longer one is cut to it. */
+    public long maxRetryAfterMs() {
+        return whole("max-retry-after-ms", 3_600_000, 0, 366L * 24 * 3_600_000);
+    }
+
+    private long whole(String name, long fallback, long min, long max) {
+        String value = setting(name, Long.toString(fallback)).trim();
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(prefix + name + " must be a whole number from " + min + " to " + max
+                + ", not '" + value + "'");
+    }
+
+    private double decimal(String name, String fallback) {
+        String value = setting(name, fallback).trim();
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(prefix + name + " must be a number, not '" + value + "'");
+        }
+    }
+
     public String setting(String name, String fallback) {
         return lookup.apply(prefix + name).orElse(fallback);
     }

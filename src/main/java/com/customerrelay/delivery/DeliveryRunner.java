@@ -35,6 +35,8 @@ public final class DeliveryRunner {
     /** Exchange property: true when the delivery is to be sent, false when it was finished as stale. */
     public static final String DUE = "relayDue";
     private static final String FINISHED = "relayFinished";
+    /** Exchange property: System.nanoTime() when the vendor's circuit let the delivery call the vendor. */
+    private static final String ADMITTED = "relayAdmittedAt";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryRunner.class);
 
@@ -44,6 +46,7 @@ public final class DeliveryRunner {
     private final Map<String, String> displayNames;
     private Dispatcher dispatcher;
     private RelayMetrics metrics;
+    private VendorCircuits circuits;
     private final Map<String, AtomicLong> recent = new ConcurrentHashMap<>();
     private final AtomicLong deliveredTotal = new AtomicLong();
 
@@ -63,9 +66,15 @@ public final class DeliveryRunner {
         this.metrics = metrics;
     }
 
+    public void setCircuits(VendorCircuits circuits) {
+        this.circuits = circuits;
+    }
+
     /**
      * Takes the claimed delivery in the body: keeps it in {@link #DELIVERY}, its request in {@link #REQUEST} and
-     * in the body, and sets {@link #DUE} to whether it is to be sent. A stale one is finished here as skipped.
+     * in the body, and sets {@link #DUE} to whether it is to be sent. A stale one is finished here as skipped; one
+     * its vendor's circuit does not let through (paused, or open since it was claimed) waits again, the claim not
+     * counted as an attempt — or, past give-up-after-hours behind an open circuit, ends as exhausted.
      */
     public void take(Exchange exchange) throws InvalidPayloadException {
         Delivery delivery = exchange.getMessage().getMandatoryBody(Delivery.class);
@@ -76,6 +85,12 @@ public final class DeliveryRunner {
             finish(exchange, skipped);
             return;
         }
+        VendorCircuit circuit = circuits.of(delivery.vendor());
+        if (!circuit.admit()) {
+            finish(exchange, heldBack(delivery, circuit));
+            return;
+        }
+        exchange.setProperty(ADMITTED, System.nanoTime());
         UpdateRequest request = delivery.request();
         exchange.setProperty(REQUEST, request);
         exchange.getMessage().setBody(request);
@@ -87,7 +102,7 @@ public final class DeliveryRunner {
         Delivery delivery = exchange.getProperty(DELIVERY, Delivery.class);
         Outcome outcome = exchange.getMessage().getMandatoryBody(Outcome.class);
         if (exchange.getProperty(FINISHED) == null) {
-            finish(exchange, finishOf(delivery, outcome));
+            finish(exchange, finishOf(exchange, delivery, outcome));
         }
     }
 
@@ -117,12 +132,17 @@ public final class DeliveryRunner {
                         + " bytes, which is not read (is the base-url right?)", null, null, null, null);
             }
             if (cause instanceof CallLimits.CallTimedOut || cause instanceof SocketTimeoutException) {
-                return Outcome.retry(vendor + " did not answer within " + settings.get(delivery.vendor()).timeoutMs()
-                        + " ms", null, null, null, null);
+                return Outcome.unreachable(vendor + " did not answer within "
+                        + settings.get(delivery.vendor()).timeoutMs() + " ms");
             }
             if (cause instanceof IOException io) {
-                return Outcome.retry("cannot reach " + vendor + ": " + io.getClass().getSimpleName()
-                        + (io.getMessage() == null ? "" : ": " + Secrets.mask(io.getMessage())), null, null, null, null);
+                String message = "cannot reach " + vendor + ": " + io.getClass().getSimpleName()
+                        + (io.getMessage() == null ? "" : ": " + Secrets.mask(io.getMessage()));
+                // refused, reset or dropped connections say the vendor is down; a TLS handshake refused, a host
+                // name that does not resolve or a garbled answer say more likely that something is set up wrong,
+                // and use up attempts as before
+                return noConnection(io) ? Outcome.unreachable(message)
+                        : Outcome.retry(message, null, null, null, null);
             }
             if (cause instanceof InterruptedException) {
                 return Outcome.retry("interrupted while calling " + vendor, null, null, null, null);
@@ -139,6 +159,12 @@ public final class DeliveryRunner {
         return Outcome.retry("unexpected error delivering to " + vendor + ": " + what, null, null, null, null);
     }
 
+    /** A connection refused, reset, or closed before an answer. */
+    private static boolean noConnection(IOException io) {
+        return io instanceof java.net.SocketException // refused, reset, no route (ConnectException among them)
+                || io instanceof org.apache.hc.core5.http.NoHttpResponseException;
+    }
+
     /** Hands the attempt's outcome, and with it the delivery's place, back to the dispatcher, once. */
     private void finish(Exchange exchange, DeliveryStore.Finish outcome) {
         exchange.setProperty(FINISHED, Boolean.TRUE);
@@ -147,9 +173,42 @@ public final class DeliveryRunner {
         }
     }
 
-    /** What the store is to record for {@code outcome}; a dead letter is written here, before that. */
-    private DeliveryStore.Finish finishOf(Delivery delivery, Outcome outcome) {
+    /** A delivery its vendor's circuit did not let call the vendor. */
+    private DeliveryStore.Finish heldBack(Delivery delivery, VendorCircuit circuit) {
         VendorSettings vendor = settings.get(delivery.vendor());
+        long age = System.currentTimeMillis() - delivery.createdAt();
+        if (circuit.state() != VendorCircuit.State.PAUSED && age >= vendor.giveUpAfterMs()) {
+            Outcome gaveUp = Outcome.unreachable("not delivered within " + hours(vendor.giveUpAfterMs())
+                    + " h of its acceptance (relay.vendors." + vendor.vendor() + ".give-up-after-hours): "
+                    + displayNames.getOrDefault(vendor.vendor(), vendor.vendor()) + " was down, its circuit "
+                    + circuit.state().label + " since " + java.time.Instant.ofEpochMilli(circuit.since())
+                    + "; last failure: " + circuit.lastFailure());
+            return exhausted(delivery, gaveUp, delivery.countedAttempt() - 1, null);
+        }
+        return DeliveryStore.Finish.waitIn(delivery, 0, null);
+    }
+
+    /** Ends the delivery as exhausted; {@code call}: the attempt result of the call that ended it (null: none made). */
+    private DeliveryStore.Finish exhausted(Delivery delivery, Outcome outcome, int attempts, String call) {
+        writeDeadLetter(delivery, "exhausted", outcome, attempts);
+        tally(delivery, "exhausted", call);
+        return DeliveryStore.Finish.dead(delivery, errorJson(outcome));
+    }
+
+    private static String hours(long ms) {
+        double h = ms / 3_600_000.0;
+        return h == Math.rint(h) ? Long.toString((long) h) : Double.toString(h);
+    }
+
+    /** What the store is to record for {@code outcome}; a dead letter is written here, before that. */
+    private DeliveryStore.Finish finishOf(Exchange exchange, Delivery delivery, Outcome outcome) {
+        VendorSettings vendor = settings.get(delivery.vendor());
+        VendorCircuit circuit = circuits.of(delivery.vendor());
+        Long admitted = exchange.getProperty(ADMITTED, Long.class);
+        if (admitted != null) {
+            exchange.removeProperty(ADMITTED);
+            circuit.record(outcome, System.nanoTime() - admitted);
+        }
         switch (outcome.type()) {
             case DELIVERED -> {
                 tally(delivery, "delivered", "ok");
@@ -159,20 +218,36 @@ public final class DeliveryRunner {
                 return DeliveryStore.Finish.delivered(delivery);
             }
             case REJECTED -> {
-                writeDeadLetter(delivery, "rejected", outcome);
+                writeDeadLetter(delivery, "rejected", outcome, delivery.countedAttempt());
                 tally(delivery, "rejected", "failed");
                 return DeliveryStore.Finish.dead(delivery, errorJson(outcome));
             }
             case RETRY -> {
-                if (delivery.attempt() >= vendor.maxAttempts()) {
-                    writeDeadLetter(delivery, "exhausted", outcome);
-                    tally(delivery, "exhausted", "failed");
-                    return DeliveryStore.Finish.dead(delivery, errorJson(outcome));
+                // a call that says the vendor is down does not use up the delivery's attempts (PRODUCT.md §3a)
+                boolean down = outcome.vendorDown();
+                int counted = delivery.countedAttempt() - (down ? 1 : 0);
+                long age = System.currentTimeMillis() - delivery.createdAt();
+                if (age >= vendor.giveUpAfterMs()) {
+                    return exhausted(delivery, new Outcome(outcome.type(), outcome.message() + "; given up "
+                            + hours(vendor.giveUpAfterMs()) + " h after its acceptance (relay.vendors."
+                            + vendor.vendor() + ".give-up-after-hours)", outcome.httpStatus(), outcome.vendorMessage(),
+                            outcome.vendorCode(), null, outcome.unreachable()), counted, "failed");
                 }
-                long delay = RetryPolicy.delayMs(vendor, delivery.attempt(), outcome.retryAfterMs());
+                if (!down && counted >= vendor.maxAttempts()) {
+                    return exhausted(delivery, outcome, counted, "failed");
+                }
                 tally(delivery, null, "retry");
+                if (down) {
+                    // said once by the circuit when it opens, not once per call
+                    long delay = circuit.delayWhileDown(delivery.unanswered() + 1, outcome);
+                    LOG.debug("Request {} to {}: the vendor is down ({}); not counted as an attempt, due again in {} "
+                            + "ms", SafeText.value(delivery.requestId()), delivery.vendor(),
+                            SafeText.value(Secrets.mask(outcome.message())), delay);
+                    return DeliveryStore.Finish.waitIn(delivery, delay, errorJson(outcome));
+                }
+                long delay = RetryPolicy.delayMs(vendor, counted, circuit.retryAfterMs(outcome));
                 LOG.info("Request {} to {}: attempt {} of {} failed ({}); next attempt in {} ms",
-                        SafeText.value(delivery.requestId()), delivery.vendor(), delivery.attempt(),
+                        SafeText.value(delivery.requestId()), delivery.vendor(), counted,
                         vendor.maxAttempts(), SafeText.value(Secrets.mask(outcome.message())), delay);
                 return DeliveryStore.Finish.retryIn(delivery, delay, errorJson(outcome));
             }
@@ -238,7 +313,7 @@ public final class DeliveryRunner {
         }
     }
 
-    private void writeDeadLetter(Delivery delivery, String reason, Outcome outcome) {
+    private void writeDeadLetter(Delivery delivery, String reason, Outcome outcome, int attempts) {
         JsonNode request = null;
         JsonNode source = null;
         try {
@@ -250,7 +325,7 @@ public final class DeliveryRunner {
         }
         deadLetters.write(new DeadLetterWriter.Letter(delivery.requestId(), delivery.vendor(), delivery.kind(), reason,
                 outcome.message(), outcome.httpStatus(), outcome.vendorMessage(), outcome.vendorCode(),
-                delivery.attempt(), delivery.firstAttemptAt(), System.currentTimeMillis(), source, request,
+                Math.max(0, attempts), delivery.firstAttemptAt(), System.currentTimeMillis(), source, request,
                 request == null ? delivery.requestJson() : null));
     }
 

@@ -62,7 +62,14 @@ public final class DeliveryStore implements Service {
               created_at bigint not null,
               finished_at bigint,
               skipped varchar(2000),
-              last_error varchar(8000)
+              last_error varchar(8000),
+              unanswered int default 0 not null
+            )""";
+    /* The pauses an operator set (POST /vendors/{vendor}/pause), one row per paused vendor. */
+    private static final String PAUSE_SCHEMA = """
+            create table if not exists relay_vendor_pause (
+              vendor varchar(32) primary key,
+              paused_at bigint not null
             )""";
     private static final String PAYLOAD_SCHEMA = """
             create table if not exists relay_payload (
@@ -88,7 +95,7 @@ public final class DeliveryStore implements Service {
             select d.id, d.request_id, d.vendor, d.kind, d.attempts, d.first_attempt_at,
                    (select p.request_json from relay_payload p where p.id = d.id),
                    (select p.source_json from relay_payload p where p.id = d.id),
-                   d.status, d.record_key, d.occurred_at, d.created_at
+                   d.status, d.record_key, d.occurred_at, d.created_at, d.unanswered
             from relay_delivery d
             where d.vendor = ? and d.status between '%1$s' and '%1$s' and %2$s
               and not exists (select 1 from relay_delivery e
@@ -98,6 +105,8 @@ public final class DeliveryStore implements Service {
             limit ?""";
     private static final String DUE_PENDING = DUE.formatted(PENDING, "d.next_attempt_at <= ?");
     private static final String DUE_EXPIRED = DUE.formatted(INFLIGHT, "d.lease_until < ?");
+    /* Waiting deliveries accepted before a time, due or not: those past give-up-after-hours behind an open circuit. */
+    private static final String DUE_AGED = DUE.formatted(PENDING, "d.created_at < ?");
 
     private final HikariDataSource pool;
     /** The group commit of {@link #enqueueAll}: lots waiting to be committed, and who commits them. */
@@ -176,6 +185,9 @@ public final class DeliveryStore implements Service {
             try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
                 s.execute(SCHEMA);
                 s.execute(PAYLOAD_SCHEMA);
+                s.execute(PAUSE_SCHEMA);
+                // stores made before attempts that did not count (PRODUCT.md §3a) were kept apart
+                s.execute("alter table relay_delivery add column if not exists unanswered int default 0 not null");
                 for (String index : INDEXES) {
                     s.execute(index);
                 }
@@ -513,28 +525,45 @@ public final class DeliveryStore implements Service {
      * What one attempt came to, to be written with the next dispatch round: {@code status} DELIVERED, DEAD or
      * SKIPPED (finished), or PENDING (due again {@code delayMs} later, on the store's clock).
      */
-    public record Finish(Delivery delivery, String status, long delayMs, String errorJson) {
+    public record Finish(Delivery delivery, String status, long delayMs, String errorJson, boolean counted) {
 
         public static Finish delivered(Delivery delivery) {
-            return new Finish(delivery, DELIVERED, 0, null);
+            return new Finish(delivery, DELIVERED, 0, null, true);
         }
 
         public static Finish dead(Delivery delivery, String errorJson) {
-            return new Finish(delivery, DEAD, 0, errorJson);
+            return new Finish(delivery, DEAD, 0, errorJson, true);
         }
 
         /** Finished without sending it: a later update of its record was delivered already. */
         public static Finish skipped(Delivery delivery, String reasonJson) {
-            return new Finish(delivery, SKIPPED, 0, reasonJson);
+            return new Finish(delivery, SKIPPED, 0, reasonJson, true);
         }
 
         public static Finish retryIn(Delivery delivery, long delayMs, String errorJson) {
-            return new Finish(delivery, PENDING, delayMs, errorJson);
+            return new Finish(delivery, PENDING, delayMs, errorJson, true);
+        }
+
+        /**
+         * Due again {@code delayMs} later, this attempt not counted against max-attempts: its vendor was down, or
+         * it was not sent at all (the vendor paused or its circuit open). {@code errorJson} null keeps the last error.
+         */
+        public static Finish waitIn(Delivery delivery, long delayMs, String errorJson) {
+            return new Finish(delivery, PENDING, delayMs, errorJson, false);
         }
     }
 
     /** What a vendor's part of a dispatch round asks for: up to {@code limit} due deliveries, each leased. */
-    public record Want(String vendor, int limit, long leaseMs, boolean expiredToo) {
+    public record Want(String vendor, int limit, long leaseMs, boolean expiredToo, long createdBefore) {
+
+        public Want(String vendor, int limit, long leaseMs, boolean expiredToo) {
+            this(vendor, limit, leaseMs, expiredToo, 0);
+        }
+
+        /** Up to {@code limit} waiting deliveries accepted before {@code createdBefore}, due or not. */
+        public static Want aged(String vendor, int limit, long leaseMs, long createdBefore) {
+            return new Want(vendor, limit, leaseMs, false, createdBefore);
+        }
     }
 
     /**
@@ -558,15 +587,20 @@ public final class DeliveryStore implements Service {
                     write(c, finishes, at);
                 }
                 for (Want want : wants) {
-                    List<Delivery> got = new ArrayList<>();
+                    List<Delivery> got = claimed.computeIfAbsent(want.vendor(), v -> new ArrayList<>());
+                    if (want.createdBefore() > 0) {
+                        claim(c, DUE_AGED, PENDING, want.vendor(), want.limit(), want.leaseMs(), at,
+                                want.createdBefore(), got);
+                        continue;
+                    }
+                    int before = got.size();
                     if (want.expiredToo()) {
-                        claim(c, DUE_EXPIRED, INFLIGHT, want.vendor(), want.limit(), want.leaseMs(), at, got);
+                        claim(c, DUE_EXPIRED, INFLIGHT, want.vendor(), want.limit(), want.leaseMs(), at, at, got);
                     }
-                    if (got.size() < want.limit()) {
-                        claim(c, DUE_PENDING, PENDING, want.vendor(), want.limit() - got.size(), want.leaseMs(), at,
-                                got);
+                    if (got.size() - before < want.limit()) {
+                        claim(c, DUE_PENDING, PENDING, want.vendor(), want.limit() - (got.size() - before),
+                                want.leaseMs(), at, at, got);
                     }
-                    claimed.put(want.vendor(), got);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -580,14 +614,14 @@ public final class DeliveryStore implements Service {
     }
 
     private void claim(Connection c, String query, String status, String vendor, int limit, long leaseMs, long now,
-                       List<Delivery> claimed) throws SQLException {
+                       long bound, List<Delivery> claimed) throws SQLException {
         try (PreparedStatement q = c.prepareStatement(query);
              PreparedStatement u = c.prepareStatement("""
                      update relay_delivery set status = 'INFLIGHT', lease_until = ?, attempts = attempts + 1,
                        first_attempt_at = coalesce(first_attempt_at, ?), last_attempt_at = ?
                      where id = ? and status = ? and attempts = ?""")) {
             q.setString(1, vendor);
-            q.setLong(2, now);
+            q.setLong(2, bound);
             q.setInt(3, limit);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
@@ -604,7 +638,7 @@ public final class DeliveryStore implements Service {
                         Long occurred = rs.getObject(11, Long.class);
                         claimed.add(new Delivery(id, rs.getString(2), rs.getString(3), rs.getString(4), attempts + 1,
                                 first == 0 ? now : first, rs.getString(7), rs.getString(8), rs.getString(10),
-                                occurred, rs.getLong(12)));
+                                occurred, rs.getLong(12), rs.getInt(13)));
                     }
                 }
             }
@@ -619,15 +653,16 @@ public final class DeliveryStore implements Service {
         try (PreparedStatement done = c.prepareStatement("update relay_delivery set status = ?, finished_at = ?, "
                 + "lease_until = 0, last_error = ? where id = ? and status = 'INFLIGHT' and attempts = ?");
              PreparedStatement again = c.prepareStatement("update relay_delivery set status = 'PENDING', "
-                     + "next_attempt_at = ?, lease_until = 0, last_error = ? where id = ? and status = 'INFLIGHT' "
-                     + "and attempts = ?")) {
+                     + "next_attempt_at = ?, lease_until = 0, last_error = coalesce(?, last_error), "
+                     + "unanswered = unanswered + ? where id = ? and status = 'INFLIGHT' and attempts = ?")) {
             for (Finish f : finishes) {
                 int rows;
                 if (PENDING.equals(f.status())) {
                     again.setLong(1, now + f.delayMs());
                     again.setString(2, truncate(f.errorJson(), 8000));
-                    again.setLong(3, f.delivery().id());
-                    again.setInt(4, f.delivery().attempt());
+                    again.setInt(3, f.counted() ? 0 : 1);
+                    again.setLong(4, f.delivery().id());
+                    again.setInt(5, f.delivery().attempt());
                     rows = again.executeUpdate();
                 } else {
                     done.setString(1, f.status());
@@ -767,27 +802,76 @@ public final class DeliveryStore implements Service {
 
     /** A delivery of one request as the store keeps it, for GET /requests/{id}. */
     public record Status(String vendor, String status, int attempts, long nextAttemptAt, Long lastAttemptAt,
-                         String lastErrorJson, String skipped) {
+                         String lastErrorJson, String skipped, int unanswered) {
+
+        /** The attempts that counted against max-attempts (those made while the vendor was down did not). */
+        public int countedAttempts() {
+            return attempts - unanswered;
+        }
     }
 
     /** The deliveries of request {@code requestId}, one per vendor (empty: the store does not know it). */
     public List<Status> statusOf(String requestId) {
         List<Status> result = new ArrayList<>();
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select vendor, status, attempts, next_attempt_at, last_attempt_at, last_error, skipped "
+                "select vendor, status, attempts, next_attempt_at, last_attempt_at, last_error, skipped, unanswered "
                         + "from relay_delivery where request_id = ? order by vendor")) {
             ps.setString(1, requestId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long last = rs.getLong(5);
                     result.add(new Status(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
-                            rs.wasNull() ? null : last, rs.getString(6), rs.getString(7)));
+                            rs.wasNull() ? null : last, rs.getString(6), rs.getString(7), rs.getInt(8)));
                 }
             }
         } catch (SQLException e) {
             throw new StoreUnavailableException("state store: lookup failed: " + e.getMessage(), e);
         }
         return result;
+    }
+
+    /** The paused vendors and since when (epoch ms, the store's clock). */
+    public Map<String, Long> pausedVendors() {
+        Map<String, Long> paused = new LinkedHashMap<>();
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select vendor, paused_at from relay_vendor_pause")) {
+            while (rs.next()) {
+                paused.put(rs.getString(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("state store: lookup failed: " + e.getMessage(), e);
+        }
+        return paused;
+    }
+
+    /** Pauses {@code vendor} (kept until {@link #resume}); returns since when it is paused (epoch ms). */
+    public long pause(String vendor) {
+        try (Connection c = pool.getConnection()) {
+            long at = now(c);
+            try (PreparedStatement ps = c.prepareStatement("insert into relay_vendor_pause (vendor, paused_at) "
+                    + "select ?, ? where not exists (select 1 from relay_vendor_pause where vendor = ?)")) {
+                ps.setString(1, vendor);
+                ps.setLong(2, at);
+                ps.setString(3, vendor);
+                ps.executeUpdate();
+            } catch (SQLException raced) {
+                // another relay paused it at the same moment: its row stands
+                LOG.debug("Pause of {} raced another relay's: {}", vendor, raced.getMessage());
+            }
+            try (PreparedStatement ps = c.prepareStatement("select paused_at from relay_vendor_pause where vendor = ?")) {
+                ps.setString(1, vendor);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : at;
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("state store: cannot pause " + vendor + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Lifts the pause of {@code vendor}. */
+    public void resume(String vendor) {
+        update("delete from relay_vendor_pause where vendor = ?", ps -> ps.setString(1, vendor));
     }
 
     /** Number of deliveries not yet finished (waiting, retrying or in flight). */

@@ -38,6 +38,7 @@ public final class Dispatcher {
 
     private final DeliveryStore store;
     private final Map<String, VendorSettings> vendors;
+    private VendorCircuits circuits;
     private final Map<String, Long> leases = new LinkedHashMap<>();
     private final ProducerTemplate producer;
     private final ExecutorService executor;
@@ -61,6 +62,11 @@ public final class Dispatcher {
         this.producer = producer;
         this.executor = executor;
         vendors.keySet().forEach(v -> claimed.put(v, new AtomicInteger()));
+    }
+
+    /** The vendors' circuits and pauses, which say how much to claim for each vendor. */
+    public void setCircuits(VendorCircuits circuits) {
+        this.circuits = circuits;
     }
 
     /** Asks for a dispatch round; returns at once. */
@@ -111,15 +117,35 @@ public final class Dispatcher {
             unwritten.add(f);
         }
         boolean expiredToo = now - expiredLookedAt >= EXPIRED_EVERY_MS;
+        if (expiredToo) {
+            // pauses set here or on another relay sharing the store, read back once a second
+            circuits.refreshPauses();
+        }
         List<DeliveryStore.Want> wants = new ArrayList<>();
         for (VendorSettings vendor : vendors.values()) {
             // claims are made a vendor's concurrency at a time, once the deliveries claimed ahead have fallen to one
             // round of calls: the claim query is the costly part of a round (on PostgreSQL it walks the index
             // entries that claims and outcomes leave behind), and claiming one or two per finished call made as
             // many queries as calls
-            int free = vendor.concurrency() * 2 - claimed.get(vendor.vendor()).get();
-            if (free >= vendor.concurrency()) {
-                wants.add(new DeliveryStore.Want(vendor.vendor(), free, leases.get(vendor.vendor()), expiredToo));
+            int inFlight = claimed.get(vendor.vendor()).get();
+            int free = vendor.concurrency() * 2 - inFlight;
+            VendorCircuit circuit = circuits.of(vendor.vendor());
+            if (circuit.closed()) {
+                free = circuit.claimable(free, inFlight);
+                if (free >= vendor.concurrency()) {
+                    wants.add(new DeliveryStore.Want(vendor.vendor(), free, leases.get(vendor.vendor()), expiredToo));
+                }
+                continue;
+            }
+            // the circuit is open: one probe once its interval is over, and (once a second) the deliveries that
+            // have waited past give-up-after-hours, to be ended as exhausted without a call
+            int probe = circuit.claimable(free, inFlight);
+            if (probe > 0) {
+                wants.add(new DeliveryStore.Want(vendor.vendor(), probe, leases.get(vendor.vendor()), expiredToo));
+            }
+            if (expiredToo && free > 0 && circuit.state() != VendorCircuit.State.PAUSED) {
+                wants.add(DeliveryStore.Want.aged(vendor.vendor(), free, leases.get(vendor.vendor()),
+                        System.currentTimeMillis() - vendor.giveUpAfterMs()));
             }
         }
         if (unwritten.isEmpty() && wants.isEmpty()) {

@@ -2,23 +2,47 @@ package com.customerrelay.delivery;
 
 /**
  * What one attempt at a delivery came to. {@code message} must already be free of secrets; vendor texts
- * are kept apart so the dead letter can carry them.
+ * are kept apart so the dead letter can carry them. {@code unreachable}: the call got no answer at all (no
+ * connection, the connection dropped, no answer within timeout-ms).
  */
 public record Outcome(Type type, String message, Integer httpStatus, String vendorMessage, String vendorCode,
-                      Long retryAfterMs) {
+                      Long retryAfterMs, boolean unreachable) {
 
     public enum Type { DELIVERED, RETRY, REJECTED }
 
     public static Outcome delivered() {
-        return new Outcome(Type.DELIVERED, null, null, null, null, null);
+        return new Outcome(Type.DELIVERED, null, null, null, null, null, false);
     }
 
     public static Outcome retry(String message, Integer status, String vendorMessage, String vendorCode,
                                 Long retryAfterMs) {
-        return new Outcome(Type.RETRY, message, status, vendorMessage, vendorCode, retryAfterMs);
+        return new Outcome(Type.RETRY, message, status, vendorMessage, vendorCode, retryAfterMs, false);
+    }
+
+    /** The vendor could not be reached or did not answer: tried again, and a sign that the vendor is down. */
+    public static Outcome unreachable(String message) {
+        return new Outcome(Type.RETRY, message, null, null, null, null, true);
     }
 
     public static Outcome rejected(String message, Integer status, String vendorMessage, String vendorCode) {
-        return new Outcome(Type.REJECTED, message, status, vendorMessage, vendorCode, null);
+        return new Outcome(Type.REJECTED, message, status, vendorMessage, vendorCode, null, false);
+    }
+
+    /**
+     * Whether this says the vendor is down rather than that this request failed (PRODUCT.md §3a): no answer, or a
+     * 502, 503 or 504 (the vendor's gateway or the vendor itself saying it cannot serve now), or a 429 (it asks
+     * for fewer calls). Such a failure counts against the vendor's circuit and does not use up the delivery's
+     * attempts. Every other answer — a 500 with the vendor's own message, a 4xx, an error in a 200 body — is the
+     * vendor answering about this request.
+     */
+    public boolean vendorDown() {
+        if (type != Type.RETRY) {
+            return false;
+        }
+        if (unreachable) {
+            return true;
+        }
+        return httpStatus != null && (httpStatus == 429 || httpStatus == 502 || httpStatus == 503
+                || httpStatus == 504);
     }
 }

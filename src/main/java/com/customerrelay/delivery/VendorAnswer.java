@@ -50,6 +50,11 @@ public record VendorAnswer(int status, String body, Long retryAfterMs) {
     /** Retry-After as delay-seconds or an HTTP date; null when it is neither. */
     public static Long parseRetryAfter(String value) {
         String v = value.trim();
+        if (!v.isEmpty() && v.length() <= 30 && v.chars().allMatch(Character::isDigit)) {
+            // delay-seconds; a value too large for a long in milliseconds stands for "very long" (the relay then
+            // cuts it to max-retry-after-ms), never overflows to "now"
+            return v.length() > 15 ? Long.MAX_VALUE : Long.parseLong(v) * 1000;
+        }
         try {
             return Math.max(0, Long.parseLong(v)) * 1000;
         } catch (NumberFormatException notSeconds) {

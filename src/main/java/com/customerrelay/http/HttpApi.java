@@ -4,6 +4,8 @@ import com.customerrelay.core.Json;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.delivery.VendorCircuit;
+import com.customerrelay.delivery.VendorCircuits;
 import com.customerrelay.delivery.StoreUnavailableException;
 import com.customerrelay.intake.DeadLetterReplay;
 import com.customerrelay.intake.IntakeItem;
@@ -46,10 +48,12 @@ public final class HttpApi {
     private final long maxBodyBytes;
     private final String console;
     private final SyncRunner sync;
+    private final VendorCircuits circuits;
 
     public HttpApi(RequestIntake intake, QueueMessageReader reader, DeliveryStore store, DeadLetterReplay deadLetters,
-                   List<String> vendors, long maxBodyBytes, SyncRunner sync) {
+                   List<String> vendors, long maxBodyBytes, SyncRunner sync, VendorCircuits circuits) {
         this.sync = sync;
+        this.circuits = circuits;
         this.intake = intake;
         this.reader = reader;
         this.store = store;
@@ -117,9 +121,17 @@ public final class HttpApi {
         ArrayNode list = answer.putArray("deliveries");
         for (DeliveryStore.Status d : deliveries) {
             ObjectNode one = list.addObject().put("vendor", d.vendor()).put("status", statusName(d.status()))
-                    .put("attempts", d.attempts());
+                    .put("attempts", d.countedAttempts());
+            if (d.unanswered() > 0) {
+                // claims made while the vendor was down, paused or its circuit open: not counted as attempts
+                one.put("attemptsNotCounted", d.unanswered());
+            }
             if ("PENDING".equals(d.status())) {
                 one.put("nextAttemptAt", Instant.ofEpochMilli(d.nextAttemptAt()).toString());
+                VendorCircuit circuit = circuits.of(d.vendor());
+                if (circuit.state() != VendorCircuit.State.CLOSED) {
+                    one.put("waitingFor", "the vendor's circuit is " + circuit.state().label);
+                }
             }
             if (d.lastAttemptAt() != null) {
                 one.put("lastAttemptAt", Instant.ofEpochMilli(d.lastAttemptAt()).toString());
@@ -179,15 +191,53 @@ public final class HttpApi {
         answer(exchange, 200, Json.object().put("replayed", deadLetters.replay(which)));
     }
 
-    /** GET /vendors: per vendor, the deliveries delivered, pending, in flight, dead and skipped (the console's). */
+    /**
+     * GET /vendors: per vendor, the deliveries delivered, pending, in flight, dead and skipped, and its circuit
+     * (PRODUCT.md §3a): state, since when, the next probe while open (the console's).
+     */
     public void vendors(Exchange exchange) {
         ArrayNode answer = Json.MAPPER.createArrayNode();
         for (String vendor : vendors) {
-            answer.addObject().put("vendor", vendor).put("delivered", store.count("DELIVERED", vendor))
+            ObjectNode one = answer.addObject().put("vendor", vendor).put("delivered", store.count("DELIVERED", vendor))
                     .put("pending", store.count("PENDING", vendor)).put("inFlight", store.count("INFLIGHT", vendor))
                     .put("dead", store.count("DEAD", vendor)).put("skipped", store.count("SKIPPED", vendor));
+            circuitOf(one, circuits.of(vendor));
         }
         answer(exchange, 200, answer);
+    }
+
+    private static ObjectNode circuitOf(ObjectNode into, VendorCircuit circuit) {
+        into.put("circuit", circuit.state().label)
+                .put("circuitSince", Instant.ofEpochMilli(circuit.since()).toString());
+        Long probe = circuit.nextProbeAt();
+        if (probe != null) {
+            into.put("nextProbeAt", Instant.ofEpochMilli(probe).toString());
+        } else {
+            into.putNull("nextProbeAt");
+        }
+        into.put("paused", circuit.state() == VendorCircuit.State.PAUSED);
+        return into;
+    }
+
+    /** POST /vendors/{vendor}/pause: no deliveries to the vendor, on every relay sharing the store, until resumed. */
+    public void pause(Exchange exchange) {
+        VendorCircuit circuit = circuits.pause(vendorOf(exchange));
+        answer(exchange, 200, circuitOf(Json.object().put("vendor", circuit.vendor()), circuit));
+    }
+
+    /** POST /vendors/{vendor}/resume. */
+    public void resume(Exchange exchange) {
+        VendorCircuit circuit = circuits.resume(vendorOf(exchange));
+        answer(exchange, 200, circuitOf(Json.object().put("vendor", circuit.vendor()), circuit));
+    }
+
+    private String vendorOf(Exchange exchange) {
+        String vendor = exchange.getMessage().getHeader("vendor", String.class);
+        if (vendor == null || !vendors.contains(vendor)) {
+            throw new ApiProblem(404, "no vendor " + SafeText.name(String.valueOf(vendor)) + " (vendors: "
+                    + String.join(", ", vendors) + ")");
+        }
+        return vendor;
     }
 
     /** GET /sync: each job's schedule, whether it is running, and its last run's report. */

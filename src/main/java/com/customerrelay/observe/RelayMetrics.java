@@ -109,6 +109,30 @@ public final class RelayMetrics {
                 .tag("vendor", vendor).register(registry));
     }
 
+    /**
+     * relay_vendor_circuit_state{vendor,state}: 1 for the vendor's current state, 0 for the others; and
+     * relay_vendor_circuit_transitions_total{vendor,to}, each at zero from the start.
+     */
+    public void circuit(String vendor, List<String> states, java.util.function.Supplier<String> current) {
+        for (String state : states) {
+            Gauge.builder("relay.vendor.circuit.state", () -> state.equals(current.get()) ? 1 : 0)
+                    .description("1 for the vendor circuit's current state").tag("vendor", vendor).tag("state", state)
+                    .register(registry);
+            transitions(vendor, state);
+        }
+    }
+
+    /** The vendor's circuit went to {@code state}. */
+    public void circuitTransition(String vendor, String state) {
+        transitions(vendor, state).increment();
+    }
+
+    private Counter transitions(String vendor, String state) {
+        return counters.computeIfAbsent("circuit|" + vendor + "|" + state, k ->
+                Counter.builder("relay.vendor.circuit.transitions").description("changes of a vendor circuit's state")
+                        .tag("vendor", vendor).tag("to", state).register(registry));
+    }
+
     /** A gauge per vendor, read at each scrape (NaN when it cannot be read, e.g. the store is away). */
     public void gauge(String name, String description, String vendor, ToDoubleFunction<String> value) {
         Gauge.builder(name, vendor, v -> {

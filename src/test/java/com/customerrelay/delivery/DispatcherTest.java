@@ -44,6 +44,7 @@ class DispatcherTest {
         executor = Executors.newSingleThreadExecutor();
         dispatcher = new Dispatcher(store, Map.of("rpm", vendor("rpm")), Map.of(), camel.createProducerTemplate(),
                 executor);
+        dispatcher.setCircuits(new VendorCircuits(Map.of("rpm", vendor("rpm")), store, (v, state) -> { }));
     }
 
     @AfterEach

@@ -47,6 +47,7 @@ public final class PostgresSupport {
             s.execute("drop table if exists relay_payload");
             s.execute("drop table if exists relay_sync_fingerprint");
             s.execute("drop table if exists relay_sync_run");
+            s.execute("drop table if exists relay_vendor_pause");
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at " + url + " is not usable: " + e.getMessage(), e);
         }

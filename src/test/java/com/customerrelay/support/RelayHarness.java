@@ -58,6 +58,8 @@ public final class RelayHarness implements AutoCloseable {
             p.setProperty("relay.vendors." + vendor + ".initial-delay-ms", "100");
             p.setProperty("relay.vendors." + vendor + ".max-delay-ms", "1000");
             p.setProperty("relay.vendors." + vendor + ".timeout-ms", "5000");
+            p.setProperty("relay.vendors." + vendor + ".circuit.open-ms", "1000");
+            p.setProperty("relay.vendors." + vendor + ".circuit.max-open-ms", "4000");
         }
         return p;
     }

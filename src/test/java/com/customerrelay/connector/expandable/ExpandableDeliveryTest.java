@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 
@@ -307,19 +308,27 @@ class ExpandableDeliveryTest {
         void more(Properties properties) {
             properties.setProperty("relay.vendors.expandable.base-url", "http://127.0.0.1:" + Ports.free() + "/api");
             properties.setProperty("relay.vendors.expandable.max-attempts", "2");
+            properties.setProperty("relay.vendors.expandable.give-up-after-hours", "0.0015");
         }
 
         @Test
-        void anUnreachableExpandableIsRetriedThenExhausted() throws Exception {
-
-            dropAndAwaitAttempts("expandable", 2, "down.json",
+        void anUnreachableExpandableDoesNotUseUpTheAttemptsAndIsGivenUpOnlyAfterGiveUpAfterHours() throws Exception {
+            // max-attempts is 2, yet refused connections say the vendor is down: the delivery goes on being tried
+            // (more than twice) until give-up-after-hours (here 5.4 s) has passed since its acceptance
+            dropAndAwaitAttempts("expandable", 3, "down.json",
                     Requests.emailChange("down-1", "JHERNANDEZ", "j@abccorp.com"));
 
-            JsonNode letter = awaitDeadLetters(1).get(0);
+            JsonNode letter = await().atMost(Duration.ofSeconds(30)).until(this::deadLetters, l -> l.size() == 1)
+                    .get(0);
             assertThat(letter.path("reason").asText()).isEqualTo("exhausted");
-            assertThat(letter.path("attempts").asInt()).isEqualTo(2);
-            assertThat(letter.at("/error/message").asText()).startsWith("cannot reach Expandable");
+            assertThat(letter.path("attempts").asInt()).as("no attempt counted: the vendor never answered")
+                    .isZero();
+            assertThat(letter.at("/error/message").asText()).contains("cannot reach Expandable")
+                    .contains("relay.vendors.expandable.give-up-after-hours");
             assertThat(letter.at("/error/httpStatus").isMissingNode()).isTrue();
+            long waited = Instant.parse(letter.path("lastAttemptAt").asText()).toEpochMilli()
+                    - Instant.parse(letter.path("firstAttemptAt").asText()).toEpochMilli();
+            assertThat(waited).as("kept trying for about give-up-after-hours").isGreaterThanOrEqualTo(4_000);
         }
     }
 
@@ -330,19 +339,23 @@ class ExpandableDeliveryTest {
         void more(Properties properties) {
             properties.setProperty("relay.vendors.expandable.timeout-ms", "300");
             properties.setProperty("relay.vendors.expandable.max-attempts", "2");
+            properties.setProperty("relay.vendors.expandable.give-up-after-hours", "0.0015");
         }
 
         @Test
-        void aSlowAnswerTimesOutAndIsRetried() throws Exception {
+        void aSlowAnswerTimesOutAndIsRetriedWithoutUsingUpTheAttempts() throws Exception {
             EXPANDABLE.stubFor(post(urlEqualTo(UPDATE)).willReturn(okJson("{}").withFixedDelay(1500)));
 
-            dropAndAwaitAttempts("expandable", 2, "slow.json",
+            dropAndAwaitAttempts("expandable", 3, "slow.json",
                     Requests.emailChange("slow-1", "JHERNANDEZ", "j@abccorp.com"));
 
-            JsonNode letter = awaitDeadLetters(1).get(0);
+            JsonNode letter = await().atMost(Duration.ofSeconds(30)).until(this::deadLetters, l -> l.size() == 1)
+                    .get(0);
             assertThat(letter.path("reason").asText()).isEqualTo("exhausted");
-            assertThat(letter.at("/error/message").asText()).isEqualTo("Expandable did not answer within 300 ms");
-            assertThat(updates()).hasSize(2);
+            assertThat(letter.at("/error/message").asText()).contains("Expandable did not answer within 300 ms")
+                    .contains("relay.vendors.expandable.give-up-after-hours");
+            assertThat(updates()).as("tried past max-attempts (2): no answer is not the request's fault")
+                    .hasSizeGreaterThan(2);
         }
     }
 
