@@ -177,8 +177,8 @@ public final class DeliveryRunner {
     private DeliveryStore.Finish heldBack(Delivery delivery, VendorCircuit circuit) {
         VendorSettings vendor = settings.get(delivery.vendor());
         long age = System.currentTimeMillis() - delivery.createdAt();
-        if (circuit.state() != VendorCircuit.State.PAUSED && age >= vendor.giveUpAfterMs()) {
-            Outcome gaveUp = Outcome.unreachable("not delivered within " + hours(vendor.giveUpAfterMs())
+        if (circuit.state() != VendorCircuit.State.PAUSED && age >= circuit.giveUpAfterMs()) {
+            Outcome gaveUp = Outcome.unreachable("not delivered within " + hours(circuit.giveUpAfterMs())
                     + " h of its acceptance (relay.vendors." + vendor.vendor() + ".give-up-after-hours): "
                     + displayNames.getOrDefault(vendor.vendor(), vendor.vendor()) + " was down, its circuit "
                     + circuit.state().label + " since " + java.time.Instant.ofEpochMilli(circuit.since())
@@ -227,9 +227,9 @@ public final class DeliveryRunner {
                 boolean down = outcome.vendorDown();
                 int counted = delivery.countedAttempt() - (down ? 1 : 0);
                 long age = System.currentTimeMillis() - delivery.createdAt();
-                if (age >= vendor.giveUpAfterMs()) {
+                if (age >= circuit.giveUpAfterMs()) {
                     return exhausted(delivery, new Outcome(outcome.type(), outcome.message() + "; given up "
-                            + hours(vendor.giveUpAfterMs()) + " h after its acceptance (relay.vendors."
+                            + hours(circuit.giveUpAfterMs()) + " h after its acceptance (relay.vendors."
                             + vendor.vendor() + ".give-up-after-hours)", outcome.httpStatus(), outcome.vendorMessage(),
                             outcome.vendorCode(), null, outcome.unreachable()), counted, "failed");
                 }

@@ -145,7 +145,7 @@ public final class Dispatcher {
             }
             if (expiredToo && free > 0 && circuit.state() != VendorCircuit.State.PAUSED) {
                 wants.add(DeliveryStore.Want.aged(vendor.vendor(), free, leases.get(vendor.vendor()),
-                        System.currentTimeMillis() - vendor.giveUpAfterMs()));
+                        System.currentTimeMillis() - circuit.giveUpAfterMs()));
             }
         }
         if (unwritten.isEmpty() && wants.isEmpty()) {

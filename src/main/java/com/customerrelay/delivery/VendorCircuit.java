@@ -64,6 +64,7 @@ public final class VendorCircuit {
     private final long openMs;
     private final long maxOpenMs;
     private final long maxRetryAfterMs;
+    private final long giveUpAfterMs;
     /** When the circuit left closed (the outage's start), or when it closed again. */
     private volatile long since = System.currentTimeMillis();
     /** Open: when the next probe may be made. */
@@ -91,6 +92,8 @@ public final class VendorCircuit {
         this.openMs = settings.circuitOpenMs();
         this.maxOpenMs = settings.circuitMaxOpenMs();
         this.maxRetryAfterMs = settings.maxRetryAfterMs();
+        // read here, at start, so that a value out of range stops the start naming its key
+        this.giveUpAfterMs = settings.giveUpAfterMs();
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.circuitWindow())
@@ -111,6 +114,11 @@ public final class VendorCircuit {
 
     public String vendor() {
         return vendor;
+    }
+
+    /** relay.vendors.&lt;v&gt;.give-up-after-hours, in ms. */
+    public long giveUpAfterMs() {
+        return giveUpAfterMs;
     }
 
     public State state() {

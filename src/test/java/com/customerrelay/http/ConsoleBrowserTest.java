@@ -109,6 +109,17 @@ class ConsoleBrowserTest {
                         && browser.findElements(By.cssSelector("#dead tr[data-request='locked-1']")).isEmpty());
         expandable.verify(2, postRequestedFor(urlEqualTo("/api/customer-contact-update"))
                 .withRequestBody(matchingJsonPath("$.CUST_CONTACT", equalTo("LOCKED"))));
+
+        // the vendor's circuit beside its counts, and its Pause button pauses it on the relay (and Resume resumes it)
+        assertThat(text("#vendors tr[data-vendor='expandable'] td.circuit")).startsWith("closed since ");
+        browser.findElement(By.cssSelector("#vendors tr[data-vendor='expandable'] button.pause")).click();
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+                .until(() -> text("#vendors tr[data-vendor='expandable'] td.circuit").startsWith("paused since "));
+        assertThat(Http.get(relay.apiUrl() + "/vendors", "X-API-Key", KEY).body())
+                .contains("\"vendor\":\"expandable\"").contains("\"circuit\":\"paused\"");
+        browser.findElement(By.cssSelector("#vendors tr[data-vendor='expandable'] button.resume")).click();
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+                .until(() -> text("#vendors tr[data-vendor='expandable'] td.circuit").startsWith("closed since "));
     }
 
     private String text(String css) {
