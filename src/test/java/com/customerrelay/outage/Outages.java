@@ -7,12 +7,14 @@ import com.customerrelay.support.RelayHarness;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** What the outage tests share: their API key, request files, and reading the relay's vendors and metrics. */
 final class Outages {
@@ -26,6 +28,18 @@ final class Outages {
     static RelayHarness relay(java.nio.file.Path root, FlakyVendor expandable) {
         return new RelayHarness(root).set("relay.http.api-keys", KEY)
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api");
+    }
+
+    /**
+     * Waits until {@code vendor} has delivered {@code n} updates, and checks that it was each once, that the relay
+     * has nothing left to do and that it wrote no dead letter.
+     */
+    static void awaitEachDeliveredOnce(RelayHarness relay, FlakyVendor vendor, int n, Duration atMost) {
+        await().atMost(atMost).until(() -> vendor.delivered().size() == n);
+        assertThat(vendor.delivered().values()).as("each delivered once")
+                .allSatisfy(times -> assertThat(times.get()).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().unfinished() == 0);
+        assertThat(relay.deadLetters()).as("nothing dead-lettered").isEmpty();
     }
 
     /** {@code n} Expandable contact updates, one record each, marked by their E_MAIL {@code <prefix>-<i>@x.example}. */
@@ -48,7 +62,12 @@ final class Outages {
 
     /** GET /vendors, the entry of {@code vendor}. */
     static JsonNode vendor(RelayHarness relay, String vendor) throws Exception {
-        HttpResponse<String> answer = Http.get(relay.apiUrl() + "/vendors", "X-API-Key", KEY);
+        return vendor(relay.apiUrl(), vendor);
+    }
+
+    /** GET /vendors of the relay whose API is at {@code apiUrl}, the entry of {@code vendor}. */
+    static JsonNode vendor(String apiUrl, String vendor) throws Exception {
+        HttpResponse<String> answer = Http.get(apiUrl + "/vendors", "X-API-Key", KEY);
         assertThat(answer.statusCode()).isEqualTo(200);
         for (JsonNode v : Json.parse(answer.body())) {
             if (v.path("vendor").asText().equals(vendor)) {
@@ -72,7 +91,12 @@ final class Outages {
 
     /** One sample of /observe/metrics, e.g. metric(relay, "relay_vendor_circuit_transitions_total", "to=\"open\",vendor=\"rpm\""). */
     static double metric(RelayHarness relay, String name, String labels) throws Exception {
-        String metrics = Http.get(relay.managementUrl() + "/observe/metrics").body();
+        return metric(relay.managementUrl(), name, labels);
+    }
+
+    /** {@link #metric(RelayHarness, String, String)} of the relay whose management port is at {@code managementUrl}. */
+    static double metric(String managementUrl, String name, String labels) throws Exception {
+        String metrics = Http.get(managementUrl + "/observe/metrics").body();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name + "{" + labels) + "[^}]*} ([0-9.eE+-]+|NaN)$")
                 .matcher(metrics);
         assertThat(m.find()).as(name + "{" + labels + "} in /observe/metrics").isTrue();

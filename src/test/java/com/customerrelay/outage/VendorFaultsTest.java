@@ -77,10 +77,8 @@ class VendorFaultsTest {
         assertThat(calls).as("not hammered").isLessThanOrEqualTo(20 + (downFor + 5_000) / 500.0);
         proxy.up();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> vendor.delivered().size() == 50);
-        assertThat(vendor.delivered().values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
-        await().atMost(Duration.ofSeconds(5)).until(() -> relay.store().unfinished() == 0);
-        assertThat(relay.deadLetters()).as("max-attempts 2, yet nothing exhausted: refusals do not count").isEmpty();
+        // max-attempts is 2, yet nothing is exhausted: refusals do not count
+        Outages.awaitEachDeliveredOnce(relay, vendor, 50, Duration.ofSeconds(20));
         JsonNode status = Json.parse(Http.get(relay.apiUrl() + "/requests/ref-0",
                 "X-API-Key", Outages.KEY).body());
         assertThat(status.at("/deliveries/0/status").asText()).isEqualTo("delivered");
@@ -113,10 +111,7 @@ class VendorFaultsTest {
         assertThat(relay.deadLetters()).isEmpty();
 
         vendor.up();
-        await().atMost(Duration.ofSeconds(30)).until(() -> vendor.delivered().size() == 40);
-        assertThat(vendor.delivered().values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
-        await().atMost(Duration.ofSeconds(5)).until(() -> relay.store().unfinished() == 0);
-        assertThat(relay.deadLetters()).isEmpty();
+        Outages.awaitEachDeliveredOnce(relay, vendor, 40, Duration.ofSeconds(30));
     }
 
     @Test
@@ -139,9 +134,7 @@ class VendorFaultsTest {
                 + "instead (relay.vendors.expandable.max-retry-after-ms)");
 
         vendor.up();
-        await().atMost(Duration.ofSeconds(20)).until(() -> vendor.delivered().size() == 10);
-        await().atMost(Duration.ofSeconds(5)).until(() -> relay.store().unfinished() == 0);
-        assertThat(relay.deadLetters()).isEmpty();
+        Outages.awaitEachDeliveredOnce(relay, vendor, 10, Duration.ofSeconds(20));
     }
 
     @Test
