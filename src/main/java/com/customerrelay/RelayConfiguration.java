@@ -61,7 +61,11 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.getExecutorServiceManager().setThreadPoolFactory(new FatalErrors.ThreadPools());
         RelaySettings settings = new RelaySettings(context);
         List<VendorProfile> profiles = Connectors.ALL.stream().map(Connector::profile).toList();
-        RequestValidator validator = new RequestValidator(profiles);
+        long maxTargets = settings.number("relay.intake.max-targets", RequestValidator.DEFAULT_MAX_TARGETS);
+        if (maxTargets < 1 || maxTargets > 1000) {
+            throw new IllegalArgumentException("relay.intake.max-targets must be from 1 to 1000, not " + maxTargets);
+        }
+        RequestValidator validator = new RequestValidator(profiles, (int) maxTargets);
 
         DeliveryStore store = DeliveryStore.open(settings);
         context.addService(store);

@@ -29,8 +29,22 @@ public final class RequestValidator {
 
     private final Map<String, VendorProfile> vendors = new LinkedHashMap<>();
 
+    /** The most vendors one request may name in {@code targets} (relay.intake.max-targets). */
+    public static final int DEFAULT_MAX_TARGETS = 16;
+
+    private final int maxTargets;
+
     public RequestValidator(List<VendorProfile> profiles) {
+        this(profiles, DEFAULT_MAX_TARGETS);
+    }
+
+    /**
+     * @param maxTargets the most vendors one request may name: a request naming more is invalid as a whole, so that
+     *                   one request of thousands of made-up targets costs one dead letter, not thousands
+     */
+    public RequestValidator(List<VendorProfile> profiles, int maxTargets) {
         profiles.forEach(p -> vendors.put(p.name(), p));
+        this.maxTargets = maxTargets;
     }
 
     public VendorProfile profile(String vendor) {
@@ -149,6 +163,9 @@ public final class RequestValidator {
             errors.add("targets must be an object, not " + Json.typeName(targets));
         } else if (targets.isEmpty()) {
             errors.add("targets must name at least one vendor");
+        } else if (targets.size() > maxTargets) {
+            errors.add("targets names " + targets.size() + " vendors, more than " + maxTargets
+                    + " (relay.intake.max-targets)");
         } else {
             Iterator<Map.Entry<String, JsonNode>> entries = targets.fields();
             while (entries.hasNext()) {

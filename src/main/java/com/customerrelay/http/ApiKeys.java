@@ -80,6 +80,14 @@ public final class ApiKeys {
 
     /** Passes a call that carries an accepted key; answers 401 otherwise. */
     public void check(Exchange exchange) {
+        if (keyInQuery(exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class))) {
+            // platform-http copies query parameters into headers: a key in the URL would pass as one in a header,
+            // and URLs end up in access logs, proxies and browser history
+            exchange.getMessage().removeHeaders("Authorization");
+            exchange.getMessage().removeHeaders("X-API-Key");
+            throw new ApiProblem(401, "an API key goes in a header (Authorization: Bearer <key> or X-API-Key: <key>), "
+                    + "never in the URL");
+        }
         String key = exchange.getMessage().getHeader("X-API-Key", String.class);
         String authorization = exchange.getMessage().getHeader("Authorization", String.class);
         if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -98,6 +106,25 @@ public final class ApiKeys {
         if (!accepted) {
             throw new ApiProblem(401, "the API key is not accepted");
         }
+    }
+
+    /** Whether the query string has a parameter named as one of the key headers, whatever its case. */
+    static boolean keyInQuery(String query) {
+        if (query == null || query.isEmpty()) {
+            return false;
+        }
+        for (String pair : query.split("&")) {
+            String name = pair.split("=", 2)[0];
+            try {
+                name = java.net.URLDecoder.decode(name, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException malformed) {
+                // compared as it stands
+            }
+            if (name.trim().equalsIgnoreCase("X-API-Key") || name.trim().equalsIgnoreCase("Authorization")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] digest(String key) {

@@ -75,7 +75,12 @@ public final class DeadLetterReplay {
     /** Replays the dead letters {@code filter} matches; returns how many were sent on their way again. */
     public int replay(Predicate<JsonNode> filter) {
         int replayed = 0;
-        for (Letter letter : list(filter, Integer.MAX_VALUE)) {
+        // oldest first, by when each was first attempted: updates of one record then go out again in the order they
+        // were accepted, and the newer data ends up at the vendor (newest first, the older update would be sent last)
+        List<Letter> letters = new ArrayList<>(list(filter, Integer.MAX_VALUE));
+        letters.sort(Comparator.comparingLong((Letter l) -> firstAttempt(l.record()))
+                .thenComparingLong(l -> modified(l.file())));
+        for (Letter letter : letters) {
             ObjectNode record = letter.record();
             String vendor = record.path("vendor").asText(null);
             if (!REPLAYABLE.contains(record.path("reason").asText()) || vendor == null
@@ -129,6 +134,14 @@ public final class DeadLetterReplay {
             return node instanceof ObjectNode object ? object : null;
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    private static long firstAttempt(JsonNode record) {
+        try {
+            return java.time.Instant.parse(record.path("firstAttemptAt").asText()).toEpochMilli();
+        } catch (RuntimeException none) {
+            return Long.MAX_VALUE;
         }
     }
 

@@ -170,12 +170,13 @@ public final class RequestIntake {
         String json = result.json();
         String source = Json.write(item.source());
         Set<String> present = request == null ? Set.of() : request.leaves().keySet();
+        List<String> undeliverable = new ArrayList<>();
         for (String vendor : result.vendors()) {
             if (onlyVendor != null && !onlyVendor.equals(vendor)) {
                 continue;
             }
             if (!result.deliverable(vendor)) {
-                invalid(item, receipt, result.id(), vendor, kind, result.message(vendor));
+                undeliverable.add(vendor);
                 continue;
             }
             VendorProfile profile = validator.profile(vendor);
@@ -187,7 +188,26 @@ public final class RequestIntake {
                     skipped.isEmpty() ? null : skipped));
             origins.add(item);
         }
+        if (!undeliverable.isEmpty()) {
+            // one dead letter for the request, naming every target it cannot go to: a dead letter per target would
+            // let one request of thousands of made-up target names write thousands of copies of itself
+            invalid(item, receipt, result.id(), undeliverable.size() == 1 ? undeliverable.get(0) : null, kind,
+                    messageOf(result, undeliverable));
+        }
     }
+
+    /** The messages that make {@code vendors} undeliverable, the request's own first; at most {@link #MESSAGES}. */
+    private static String messageOf(RequestValidator.Result result, List<String> vendors) {
+        List<String> all = new ArrayList<>(result.requestErrors());
+        vendors.forEach(v -> all.addAll(result.targetErrors().getOrDefault(v, List.of())));
+        if (all.size() <= MESSAGES) {
+            return String.join("; ", all);
+        }
+        return String.join("; ", all.subList(0, MESSAGES)) + "; and " + (all.size() - MESSAGES) + " more";
+    }
+
+    /** The most messages one invalid dead letter lists. */
+    private static final int MESSAGES = 20;
 
     /** Writes one {@code invalid} dead letter for {@code item} (and {@code vendor}, null for the whole request). */
     private void invalid(IntakeItem item, Receipt receipt, String id, String vendor, String kind, String message) {

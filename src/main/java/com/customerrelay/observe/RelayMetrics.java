@@ -29,11 +29,14 @@ public final class RelayMetrics {
     public static final List<String> INTAKES = List.of("file", "queue", "kafka", "http", "sync");
 
     private final MeterRegistry registry;
+    /** The configured vendors: any other name a request makes up is counted as "unknown", not as a series of its own. */
+    private final java.util.Set<String> vendors;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public RelayMetrics(MeterRegistry registry, List<String> vendors) {
         this.registry = registry;
+        this.vendors = java.util.Set.copyOf(vendors);
         registry.config().meterFilter(new MeterFilter() {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
@@ -46,6 +49,8 @@ public final class RelayMetrics {
             }
         });
         INTAKES.forEach(this::counterAccepted);
+        deliveries("none", "invalid");
+        deliveries("unknown", "invalid");
         for (String vendor : vendors) {
             OUTCOMES.forEach(outcome -> deliveries(vendor, outcome));
             RESULTS.forEach(result -> attempts(vendor, result));
@@ -87,6 +92,7 @@ public final class RelayMetrics {
 
     /** A delivery finished as {@code outcome}; {@code acceptedAt} (epoch ms, or null) times it from acceptance. */
     public void finished(String vendor, String outcome, Long acceptedAt) {
+        vendor = vendors.contains(vendor) || "none".equals(vendor) ? vendor : "unknown";
         deliveries(vendor, outcome).increment();
         if (acceptedAt != null && !"invalid".equals(outcome)) {
             timer("relay.delivery", "from acceptance to the final outcome", vendor)

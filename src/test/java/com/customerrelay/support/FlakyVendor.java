@@ -37,6 +37,7 @@ public final class FlakyVendor implements AutoCloseable {
     private final AtomicInteger callsWhileDown = new AtomicInteger();
     private final AtomicInteger poisonCalls = new AtomicInteger();
     private final Set<String> poison = ConcurrentHashMap.newKeySet();
+    private final java.util.List<JsonNode> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile int downStatus;
     private volatile String retryAfter;
     private volatile boolean hang;
@@ -94,6 +95,7 @@ public final class FlakyVendor implements AutoCloseable {
         }
         callsWhileUp.incrementAndGet();
         delivered.computeIfAbsent(marker, k -> new AtomicInteger()).incrementAndGet();
+        bodies.add(body);
         reply(exchange, 200, "{\"result\":{\"ok\":true}}");
     }
 
@@ -137,6 +139,16 @@ public final class FlakyVendor implements AutoCloseable {
     /** Updates carrying {@code marker} are always answered 500 with Expandable's MESSAGE and MESSAGE_CODE. */
     public void poison(String marker) {
         poison.add(marker);
+    }
+
+    /** Lifts {@link #poison} for {@code marker}. */
+    public void heal(String marker) {
+        poison.remove(marker);
+    }
+
+    /** The bodies of the updates answered 200, in the order they came. */
+    public java.util.List<JsonNode> deliveredBodies() {
+        return java.util.List.copyOf(bodies);
     }
 
     public int callsWhileDown() {
