@@ -465,25 +465,35 @@ public final class DeliveryStore implements Service {
 
     private boolean insertIfNew(Connection c, NewDelivery d, long now, boolean renew) throws SQLException {
         try (PreparedStatement q = c.prepareStatement(
-                "select id, status, created_at from relay_delivery where request_id = ? and vendor = ?")) {
+                "select id, status, created_at, attempts from relay_delivery where request_id = ? and vendor = ?")) {
             q.setString(1, d.requestId());
             q.setString(2, d.vendor());
             try (ResultSet rs = q.executeQuery()) {
                 if (rs.next()) {
-                    boolean expired = rs.getLong(3) < now - dedupeWindow.toMillis();
                     String status = rs.getString(2);
+                    // only a finished delivery leaves the dedupe window: one still waiting (behind a pause, an
+                    // outage) is the same request however old
+                    boolean finished = DELIVERED.equals(status) || DEAD.equals(status) || SKIPPED.equals(status);
+                    boolean expired = finished && rs.getLong(3) < now - dedupeWindow.toMillis();
                     // renewed: a delivery not being attempted right now is made afresh, behind the record's later
                     // deliveries (one in flight cannot be taken back: it stays a duplicate)
                     boolean renewable = renew && !INFLIGHT.equals(status);
                     if (!DEAD.equals(status) && !expired && !renewable) {
                         return false;
                     }
-                    try (PreparedStatement del = c.prepareStatement("delete from relay_delivery where id = ?");
+                    // deleted only as it was read: a dispatch round (here or on another relay) may have claimed it
+                    // since, and a delivery in flight is never taken back
+                    try (PreparedStatement del = c.prepareStatement("delete from relay_delivery where id = ? "
+                            + "and status = ? and attempts = ?");
                          PreparedStatement delPayload = c.prepareStatement("delete from relay_payload where id = ?")) {
+                        del.setLong(1, rs.getLong(1));
+                        del.setString(2, status);
+                        del.setInt(3, rs.getInt(4));
+                        if (del.executeUpdate() == 0) {
+                            return false;
+                        }
                         delPayload.setLong(1, rs.getLong(1));
                         delPayload.executeUpdate();
-                        del.setLong(1, rs.getLong(1));
-                        del.executeUpdate();
                     }
                 }
             }

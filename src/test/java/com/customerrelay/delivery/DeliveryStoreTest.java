@@ -138,4 +138,26 @@ class DeliveryStoreTest {
             store.stop();
         }
     }
+
+    @Test
+    void aDeliveryStillWaitingIsTheSameRequestHoweverOldAndAFinishedOneLeavesTheDedupeWindow() {
+        // a dedupe window of 0: every row is older than it at once
+        DeliveryStore store = new DeliveryStore(url(), "relay", "", Duration.ZERO, false);
+        try {
+            assertThat(store.enqueueAll(List.of(delivery("w1", "W")))).containsExactly(DeliveryStore.Acceptance.NEW);
+            assertThat(store.enqueueAll(List.of(delivery("w1", "W"))))
+                    .as("waiting (behind a pause, an outage): not made afresh, which would lose its place and attempts")
+                    .containsExactly(DeliveryStore.Acceptance.DUPLICATE);
+            List<Delivery> claimed = store.round(List.of(),
+                    List.of(new DeliveryStore.Want("expandable", 10, 60_000, true))).get("expandable");
+            assertThat(store.enqueueAll(List.of(delivery("w1", "W"))))
+                    .as("in flight: never deleted from under its attempt").containsExactly(DeliveryStore.Acceptance.DUPLICATE);
+            store.round(List.of(DeliveryStore.Finish.delivered(claimed.get(0))), List.of());
+            assertThat(store.enqueueAll(List.of(delivery("w1", "W"))))
+                    .as("delivered and past the window: taken again").containsExactly(DeliveryStore.Acceptance.NEW);
+            assertThat(store.count("PENDING", "expandable")).isEqualTo(1);
+        } finally {
+            store.stop();
+        }
+    }
 }
