@@ -67,6 +67,8 @@ public final class RelayConfiguration implements CamelConfiguration {
         }
         RequestValidator validator = new RequestValidator(profiles, (int) maxTargets);
 
+        // the data folder holds the store and the broker journal, personal data both: owner-only when made here
+        com.customerrelay.core.PrivateFiles.createDirectories(settings.dataDir());
         DeliveryStore store = DeliveryStore.open(settings);
         context.addService(store);
         DeadLetterWriter deadLetters = new DeadLetterWriter(settings.deadLetterDir());

@@ -1,6 +1,7 @@
 package com.customerrelay.delivery;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.core.PrivateFiles;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,10 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -111,12 +109,8 @@ public final class DeadLetterWriter {
     }
 
     private Path writeFile(String name, String text) throws IOException {
-        Path file = dir.resolve(name);
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + name + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        return file;
+        // a dead letter holds personal data: readable by the relay's user only
+        return PrivateFiles.write(dir.resolve(name), text);
     }
 
     private static void sleepBeforeRetry(int attempt) {

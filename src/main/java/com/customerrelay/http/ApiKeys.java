@@ -1,5 +1,6 @@
 package com.customerrelay.http;
 
+import com.customerrelay.core.PrivateFiles;
 import com.customerrelay.core.Secrets;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -8,10 +9,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -54,22 +53,23 @@ public final class ApiKeys {
     /** The key in {@code file}, made there (owner-only) when there is none yet. */
     private static String keptKey(Path file) {
         try {
-            if (Files.exists(file)) {
+            if (Files.exists(file) && !Files.readString(file, StandardCharsets.UTF_8).isBlank()) {
                 LOG.info("HTTP API: the key is in {} (relay.http.api-keys is empty)", file.toAbsolutePath());
                 return Files.readString(file, StandardCharsets.UTF_8).trim();
             }
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
             String key = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(file);
-            } catch (FileAlreadyExistsException raced) {
+            // written whole in one step, owner-only: a relay killed while writing leaves no empty key file, and two
+            // relays starting together on one data folder end with one key
+            if (Files.exists(file)) {
+                LOG.warn("HTTP API: the key file {} is empty (left so by an earlier version killed while writing "
+                        + "it); making a new key", file.toAbsolutePath());
+                Files.delete(file);
+            }
+            if (!PrivateFiles.writeIfAbsent(file, key + "\n")) {
                 return Files.readString(file, StandardCharsets.UTF_8).trim();
             }
-            Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
             LOG.info("HTTP API: made a key and kept it in {} (readable by its owner only; relay.http.api-keys sets "
                     + "your own)", file.toAbsolutePath());
             return key;

@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,17 +45,16 @@ public final class FailedFileNotes {
         boolean unreadable = causedBy(error, UnreadableFileException.class);
         String why = reason(error);
         try {
-            Files.createDirectories(failedDir);
+            com.customerrelay.core.PrivateFiles.createDirectories(failedDir);
             if (path != null && Files.exists(Path.of(path))) {
                 Files.move(Path.of(path), failedDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.writeString(failedDir.resolve(name + ".error.txt"),
+            com.customerrelay.core.PrivateFiles.write(failedDir.resolve(name + ".error.txt"),
                     name + (unreadable ? " could not be read" : " could not be taken in to the end")
                             + " and was moved to .failed/ at " + Instant.now() + "\n" + why + "\n"
                             + (unreadable ? "" : "Requests before the failure may have been accepted; once the cause "
                             + "is fixed, drop the file again: requests already accepted are recognised and not sent "
-                            + "twice.\n"),
-                    StandardCharsets.UTF_8);
+                            + "twice.\n"));
         } catch (IOException e) {
             LOG.error("Cannot move {} to .failed/ or write its error note: {}", SafeText.value(name),
                     SafeText.value(e.toString()));

@@ -138,4 +138,35 @@ class OneRequestCannotHurtOthersTest {
                 .as("in the order they were accepted: the vendor ends with the newer value")
                 .containsExactly("old@x.example", "new@x.example");
     }
+
+    @Test
+    void deadLettersErrorNotesTheKeyFileAndTheDataFolderAreTheRelaysOwnersOnly() throws Exception {
+        vendor = new FlakyVendor("E_MAIL");
+        // no key configured: the relay makes one and keeps it in data/http-api-key
+        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl() + "/api").start();
+        relay.drop("bad.ndjson", "{\"id\":\"bad-1\",\"kind\":\"nosuch\"}\n");
+        relay.drop("broken.json", "{\"id\": ");
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == 1
+                && java.nio.file.Files.exists(relay.failed("broken.json.error.txt")));
+
+        Path letter;
+        try (var files = java.nio.file.Files.list(relay.deadLetterDir())) {
+            letter = files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        assertThat(permissions(letter)).as("a dead letter").isEqualTo("rw-------");
+        assertThat(permissions(relay.deadLetterDir())).as("the dead-letter folder").isEqualTo("rwx------");
+        assertThat(permissions(relay.failed("broken.json.error.txt"))).as("an error note").isEqualTo("rw-------");
+        assertThat(permissions(dir.resolve("data"))).as("the data folder").isEqualTo("rwx------");
+        Path key = dir.resolve("data").resolve("http-api-key");
+        assertThat(permissions(key)).as("the key file").isEqualTo("rw-------");
+        assertThat(java.nio.file.Files.readString(key).trim()).hasSizeGreaterThan(30);
+        try (var files = java.nio.file.Files.list(dir.resolve("data"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("no temporary file left")
+                    .noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    private static String permissions(Path path) throws java.io.IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(path));
+    }
 }
