@@ -111,22 +111,27 @@ public final class RequestIntake {
                         Function<List<DeliveryStore.NewDelivery>, List<DeliveryStore.Acceptance>> commit) {
         List<DeliveryStore.NewDelivery> deliveries = new ArrayList<>();
         List<IntakeItem> origins = new ArrayList<>();
+        // the invalid requests' dead letters are written once the valid ones are committed: when the store cannot
+        // take the lot, the whole batch is read again later (the file left in the inbox, the message in hand), and
+        // its invalid requests would otherwise be written again on every try
+        List<Runnable> invalids = new ArrayList<>();
         for (IntakeItem item : items) {
             int before = deliveries.size();
             try {
-                prepare(item, receipts.get(item), deliveries, origins, onlyVendor);
+                prepare(item, receipts.get(item), deliveries, origins, onlyVendor, invalids);
             } catch (RuntimeException e) {
                 // a rule the validator did not foresee: this request alone is refused, none of its targets kept
                 deliveries.subList(before, deliveries.size()).clear();
                 origins.subList(before, origins.size()).clear();
                 LOG.error("Request from {} could not be taken in: {}", SafeText.value(nameOf(item)),
                         SafeText.value(e.toString()));
-                invalid(item, receipts.get(item), idOf(item), null, null, "the request could not be taken in: "
-                        + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + SafeText.value(e.getMessage())));
+                String message = "the request could not be taken in: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + SafeText.value(e.getMessage()));
+                invalids.add(() -> invalid(item, receipts.get(item), idOf(item), null, null, message));
             }
         }
         List<DeliveryStore.Acceptance> results = commit.apply(deliveries);
+        invalids.forEach(Runnable::run);
         for (int i = 0; i < deliveries.size(); i++) {
             DeliveryStore.NewDelivery delivery = deliveries.get(i);
             IntakeItem item = origins.get(i);
@@ -155,15 +160,15 @@ public final class RequestIntake {
 
     /** Validates one item: invalid targets become dead letters, deliverable ones are added to {@code deliveries}. */
     private void prepare(IntakeItem item, Receipt receipt, List<DeliveryStore.NewDelivery> deliveries,
-                         List<IntakeItem> origins, String onlyVendor) {
+                         List<IntakeItem> origins, String onlyVendor, List<Runnable> invalids) {
         if (item.json() == null) {
-            invalid(item, receipt, idOf(item), null, null, item.parseError());
+            invalids.add(() -> invalid(item, receipt, idOf(item), null, null, item.parseError()));
             return;
         }
         RequestValidator.Result result = validator.validate(item.json());
         String kind = item.json().path("kind").isTextual() ? item.json().path("kind").asText() : null;
         if (result.vendors().isEmpty()) {
-            invalid(item, receipt, result.id(), null, kind, result.message(null));
+            invalids.add(() -> invalid(item, receipt, result.id(), null, kind, result.message(null)));
             return;
         }
         UpdateRequest request = result.request();
@@ -191,8 +196,9 @@ public final class RequestIntake {
         if (!undeliverable.isEmpty()) {
             // one dead letter for the request, naming every target it cannot go to: a dead letter per target would
             // let one request of thousands of made-up target names write thousands of copies of itself
-            invalid(item, receipt, result.id(), undeliverable.size() == 1 ? undeliverable.get(0) : null, kind,
-                    messageOf(result, undeliverable));
+            String vendor = undeliverable.size() == 1 ? undeliverable.get(0) : null;
+            String message = messageOf(result, undeliverable);
+            invalids.add(() -> invalid(item, receipt, result.id(), vendor, kind, message));
         }
     }
 
