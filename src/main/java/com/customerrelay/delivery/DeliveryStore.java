@@ -71,6 +71,13 @@ public final class DeliveryStore implements Service {
               vendor varchar(32) primary key,
               paused_at bigint not null
             )""";
+    /*
+     * One row, locked by every transaction that accepts deliveries (acceptTurn): they commit one after another, in
+     * the order they draw their ids. Without it two could commit out of that order — two relays on PostgreSQL, or a
+     * sync run beside an intake — and a claim that saw the later one committed could not see the earlier one still
+     * holding it back: a record's two updates were then both in flight (OneAttemptPerRecordTest saw it).
+     */
+    private static final String TURN_SCHEMA = "create table if not exists relay_accept_turn (id int primary key)";
     private static final String PAYLOAD_SCHEMA = """
             create table if not exists relay_payload (
               id bigint primary key,
@@ -186,6 +193,9 @@ public final class DeliveryStore implements Service {
                 s.execute(SCHEMA);
                 s.execute(PAYLOAD_SCHEMA);
                 s.execute(PAUSE_SCHEMA);
+                s.execute(TURN_SCHEMA);
+                s.execute("insert into relay_accept_turn (id) select 1 where not exists "
+                        + "(select 1 from relay_accept_turn)");
                 // stores made before attempts that did not count (PRODUCT.md §3a) were kept apart
                 s.execute("alter table relay_delivery add column if not exists unanswered int default 0 not null");
                 for (String index : INDEXES) {
@@ -323,6 +333,7 @@ public final class DeliveryStore implements Service {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
+                acceptTurn(c);
                 long at = now(c);
                 List<Acceptance> result = new ArrayList<>();
                 for (NewDelivery delivery : deliveries) {
@@ -355,6 +366,20 @@ public final class DeliveryStore implements Service {
             result.add(commitLot(List.of(delivery), true).get(0));
         }
         return result;
+    }
+
+    /**
+     * Waits for this transaction's turn to accept deliveries (the lock on relay_accept_turn's row, held to its
+     * commit or rollback), so that ids are drawn in the order transactions commit: a delivery a claim can see
+     * never has an earlier one of its record still to come.
+     */
+    private static void acceptTurn(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select id from relay_accept_turn where id = 1 for update")) {
+            if (!rs.next()) {
+                throw new SQLException("relay_accept_turn has lost its row");
+            }
+        }
     }
 
     private static boolean isDuplicate(SQLException e) {
@@ -418,6 +443,7 @@ public final class DeliveryStore implements Service {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
+                acceptTurn(c);
                 long at = now(c);
                 List<Acceptance> result = new ArrayList<>();
                 boolean oneByOne = false;

@@ -48,6 +48,7 @@ public final class PostgresSupport {
             s.execute("drop table if exists relay_sync_fingerprint");
             s.execute("drop table if exists relay_sync_run");
             s.execute("drop table if exists relay_vendor_pause");
+            s.execute("drop table if exists relay_accept_turn");
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at " + url + " is not usable: " + e.getMessage(), e);
         }

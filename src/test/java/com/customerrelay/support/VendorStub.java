@@ -36,6 +36,9 @@ public final class VendorStub implements AutoCloseable {
     private final List<Received> received = new ArrayList<>();
     private final Map<String, AtomicInteger> perMarker = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    /* Calls being answered right now per contact (CUST_CONTACT), and the most seen at once for any one contact. */
+    private final Map<String, AtomicInteger> inFlightPerContact = new ConcurrentHashMap<>();
+    private final AtomicInteger mostAtOncePerContact = new AtomicInteger();
     private final String markerField;
     private volatile long delayMs;
     private volatile Consumer<Received> listener = r -> { };
@@ -74,12 +77,17 @@ public final class VendorStub implements AutoCloseable {
             total.incrementAndGet();
             perMarker.computeIfAbsent(body.path(markerField).asText(""), k -> new AtomicInteger()).incrementAndGet();
             listener.accept(r);
-            if (delayMs > 0) {
-                try {
+            AtomicInteger atOnce = inFlightPerContact.computeIfAbsent(body.path("CUST_CONTACT").asText(""),
+                    k -> new AtomicInteger());
+            mostAtOncePerContact.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
+            try {
+                if (delayMs > 0) {
                     Thread.sleep(delayMs);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                atOnce.decrementAndGet();
             }
             reply(exchange.getResponseBody(), exchange, "{}");
         });
@@ -115,6 +123,11 @@ public final class VendorStub implements AutoCloseable {
 
     public int total() {
         return total.get();
+    }
+
+    /** The most calls for one contact (CUST_CONTACT) that were being answered at the same moment. */
+    public int mostAtOncePerContact() {
+        return mostAtOncePerContact.get();
     }
 
     /** Distinct markers seen. */
