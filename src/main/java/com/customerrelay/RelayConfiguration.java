@@ -172,6 +172,47 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
         context.getRegistry().bind("deliveryRunner", runner);
         context.getRegistry().bind("dispatcher", dispatcher);
+        stopGracefully(context, dispatcher, vendors, callsPerAttempt);
+    }
+
+    /**
+     * A stop (SIGTERM, a deploy) sends nothing twice: once the context begins to stop the dispatcher claims nothing
+     * more and claimed deliveries not yet begun go back to waiting; Camel's graceful shutdown lets the calls in
+     * flight run to their end (the delivery routes drain their seda queues: shutdownRunningTask CompleteAllTasks);
+     * then, before the store closes (services stop in the reverse order of their adding), the outcomes still in
+     * memory are written. The shutdown timeout is raised to the longest attempt when set shorter: a call cut off by
+     * the stop is one the vendor may have taken and the restart would send again.
+     */
+    private static void stopGracefully(CamelContext context, Dispatcher dispatcher, Map<String, VendorSettings> vendors,
+                                       Map<String, Integer> callsPerAttempt) throws Exception {
+        long longestAttemptMs = vendors.entrySet().stream()
+                .mapToLong(v -> callsPerAttempt.getOrDefault(v.getKey(), 1) * (long) v.getValue().timeoutMs())
+                .max().orElse(0);
+        context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStarting(CamelContext c) {
+                org.apache.camel.spi.ShutdownStrategy shutdown = c.getShutdownStrategy();
+                long seconds = shutdown.getTimeUnit().toSeconds(shutdown.getTimeout());
+                long needed = (longestAttemptMs + 5_000 + 999) / 1000;
+                if (seconds < needed) {
+                    shutdown.setTimeUnit(java.util.concurrent.TimeUnit.SECONDS);
+                    shutdown.setTimeout(needed);
+                    LOG.info("Stopping waits up to {} s for deliveries in flight (camel.main.shutdown-timeout {} s is "
+                            + "shorter than the longest attempt, {} ms)", needed, seconds, longestAttemptMs);
+                }
+            }
+
+            @Override
+            public void onContextStopping(CamelContext c) {
+                dispatcher.stopClaiming();
+            }
+        });
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() {
+                dispatcher.writeOutcomesOnStop();
+            }
+        });
     }
 
     /**

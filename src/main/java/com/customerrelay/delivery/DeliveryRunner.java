@@ -85,6 +85,12 @@ public final class DeliveryRunner {
             finish(exchange, skipped);
             return;
         }
+        if (dispatcher != null && dispatcher.stopping()) {
+            // the relay is stopping: a delivery not yet begun goes back to waiting, not counted, instead of making
+            // the stop wait for its calls
+            finish(exchange, DeliveryStore.Finish.waitIn(delivery, 0, null));
+            return;
+        }
         VendorCircuit circuit = circuits.of(delivery.vendor());
         if (!circuit.admit()) {
             finish(exchange, heldBack(delivery, circuit));

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Moves due deliveries from the store to each vendor's delivery route ({@code seda:deliver-<vendor>}), keeping at
@@ -52,6 +53,10 @@ public final class Dispatcher {
     /** When the oldest outcome of {@link #unwritten} was taken off {@link #finished} (0: none waiting). */
     private long unwrittenSince;
     private boolean failing;
+    /** Rounds, and the last write of outcomes at stop, one at a time. */
+    private final ReentrantLock roundLock = new ReentrantLock();
+    /** Set when the relay begins to stop: rounds then write outcomes and claim nothing. */
+    private volatile boolean stopping;
 
     /** {@code callsPerAttempt}: the most HTTP calls one attempt makes, per vendor (for the lease). */
     public Dispatcher(DeliveryStore store, Map<String, VendorSettings> vendors, Map<String, Integer> callsPerAttempt,
@@ -84,6 +89,7 @@ public final class Dispatcher {
     private void rounds() {
         try {
             while (requested.getAndSet(false)) {
+                roundLock.lock();
                 try {
                     round();
                     if (failing) {
@@ -98,6 +104,8 @@ public final class Dispatcher {
                                 unwritten.size(), SafeText.value(e.getMessage()));
                     }
                     return;
+                } finally {
+                    roundLock.unlock();
                 }
             }
         } finally {
@@ -122,7 +130,7 @@ public final class Dispatcher {
             circuits.refreshPauses();
         }
         List<DeliveryStore.Want> wants = new ArrayList<>();
-        for (VendorSettings vendor : vendors.values()) {
+        for (VendorSettings vendor : stopping ? List.<VendorSettings>of() : vendors.values()) {
             // claims are made a vendor's concurrency at a time, once the deliveries claimed ahead have fallen to one
             // round of calls: the claim query is the costly part of a round (on PostgreSQL it walks the index
             // entries that claims and outcomes leave behind), and claiming one or two per finished call made as
@@ -151,7 +159,7 @@ public final class Dispatcher {
         if (unwritten.isEmpty() && wants.isEmpty()) {
             return;
         }
-        if (wants.isEmpty() && now - unwrittenSince < OUTCOME_WAIT_MS && othersWillFinish()) {
+        if (wants.isEmpty() && !stopping && now - unwrittenSince < OUTCOME_WAIT_MS && othersWillFinish()) {
             // a round of outcomes alone costs a commit as dear as one that also claims; while each of their
             // vendors has more than its concurrency in flight, those attempts' ends bring a round that claims
             // within a few calls, and it writes these outcomes too (the dispatch timer writes them should that
@@ -177,6 +185,47 @@ public final class Dispatcher {
                 }
             }
         });
+    }
+
+    /**
+     * The relay begins to stop (its Camel context is stopping): from now on rounds claim nothing, and the claimed
+     * deliveries not yet begun are handed back ({@link #stopping()}), while the calls already made run to their end.
+     */
+    public void stopClaiming() {
+        stopping = true;
+    }
+
+    /** Whether the relay is stopping: a claimed delivery not yet begun is then handed back, not attempted. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * Writes every outcome not yet written, once the delivery routes have finished (the relay's last step before
+     * the store closes), so that a restart sends again nothing a vendor has already taken. Should the store not take
+     * them, the deliveries are sent again after the restart (at least once), and the log says how many.
+     */
+    public void writeOutcomesOnStop() {
+        roundLock.lock();
+        try {
+            for (DeliveryStore.Finish f; (f = finished.poll()) != null; ) {
+                unwritten.add(f);
+            }
+            if (unwritten.isEmpty()) {
+                return;
+            }
+            int count = unwritten.size();
+            try {
+                store.round(unwritten, List.of());
+                unwritten.clear();
+                LOG.info("Wrote the outcomes of the last {} attempts before stopping", count);
+            } catch (RuntimeException e) {
+                LOG.error("Could not write the outcomes of the last {} attempts before stopping; those deliveries "
+                        + "will be attempted again: {}", count, SafeText.value(e.getMessage()));
+            }
+        } finally {
+            roundLock.unlock();
+        }
     }
 
     /** Whether every vendor with an outcome waiting still has more than its concurrency of deliveries in flight. */
