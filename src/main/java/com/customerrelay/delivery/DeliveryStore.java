@@ -87,7 +87,9 @@ public final class DeliveryStore implements Service {
     private static final String[] INDEXES = {
         "create unique index if not exists relay_delivery_request on relay_delivery(request_id, vendor)",
         "create index if not exists relay_delivery_record on relay_delivery(vendor, record_key, id)",
-        "create index if not exists relay_delivery_status on relay_delivery(vendor, status, id)"
+        "create index if not exists relay_delivery_status on relay_delivery(vendor, status, id)",
+        // the purge's: finished rows past the dedupe window, found without reading the table
+        "create index if not exists relay_delivery_created on relay_delivery(created_at)"
     };
     /*
      * Due deliveries in arrival order, skipping any whose record has an earlier delivery still unfinished. Two
@@ -754,24 +756,61 @@ public final class DeliveryStore implements Service {
         }
     }
 
+    /** Rows deleted per purge transaction. */
+    static final int PURGE_CHUNK = 1_000;
+    /* The finished deliveries past the dedupe window, oldest first, a chunk at a time (relay_delivery_created). */
+    private static final String PURGEABLE = "select id from relay_delivery where created_at < ? "
+            + "and status in ('DELIVERED', 'DEAD', 'SKIPPED') order by created_at limit ?";
+
     /** Forgets finished deliveries older than the dedupe window. */
     public int purge() {
-        int removed;
-        String old = "select id from relay_delivery where status in ('DELIVERED', 'DEAD', 'SKIPPED') and created_at < "
-                + now + " - ?";
+        return purge(PURGE_CHUNK);
+    }
+
+    /**
+     * Forgets finished deliveries older than the dedupe window, {@code chunk} rows per transaction: a purge of a
+     * week's millions never holds one transaction (and its locks, and PostgreSQL's undo) over all of them. The
+     * cut-off is read once off the store's clock, and each chunk deletes exactly the ids it selected from both
+     * tables, so no request text is left behind without its row.
+     */
+    int purge(int chunk) {
+        int removed = 0;
         try (Connection c = pool.getConnection();
-             PreparedStatement payloads = c.prepareStatement("delete from relay_payload where id in (" + old + ")");
-             PreparedStatement rows = c.prepareStatement("delete from relay_delivery where id in (" + old + ")")) {
+             PreparedStatement select = c.prepareStatement(PURGEABLE);
+             PreparedStatement payload = c.prepareStatement("delete from relay_payload where id = ?");
+             PreparedStatement row = c.prepareStatement("delete from relay_delivery where id = ? "
+                     + "and status in ('DELIVERED', 'DEAD', 'SKIPPED')")) {
+            long cutoff = now(c) - dedupeWindow.toMillis();
             c.setAutoCommit(false);
-            try {
-                payloads.setLong(1, dedupeWindow.toMillis());
-                payloads.executeUpdate();
-                rows.setLong(1, dedupeWindow.toMillis());
-                removed = rows.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                rollbackQuietly(c);
-                throw e;
+            for (int got = chunk; got == chunk; ) {
+                got = 0;
+                try {
+                    select.setLong(1, cutoff);
+                    select.setInt(2, chunk);
+                    List<Long> ids = new ArrayList<>();
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getLong(1));
+                        }
+                    }
+                    got = ids.size();
+                    for (long id : ids) {
+                        row.setLong(1, id);
+                        row.addBatch();
+                        payload.setLong(1, id);
+                        payload.addBatch();
+                    }
+                    if (got > 0) {
+                        for (int n : row.executeBatch()) {
+                            removed += Math.max(n, 0);
+                        }
+                        payload.executeBatch();
+                    }
+                    c.commit();
+                } catch (SQLException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                }
             }
         } catch (SQLException e) {
             throw new StoreUnavailableException("state store: purge failed: " + e.getMessage(), e);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The state store on a real embedded H2 file: dispatch rounds, and a store written by an earlier version. */
 class DeliveryStoreTest {
@@ -158,6 +159,49 @@ class DeliveryStoreTest {
             assertThat(store.count("PENDING", "expandable")).isEqualTo(1);
         } finally {
             store.stop();
+        }
+    }
+
+    @Test
+    void aPurgeForgetsFinishedDeliveriesPastTheWindowInChunksOnItsIndexAndLeavesNoTextBehind() throws Exception {
+        DeliveryStore store = new DeliveryStore(url(), "relay", "", Duration.ofMillis(1), false);
+        try {
+            List<DeliveryStore.NewDelivery> finished = new java.util.ArrayList<>();
+            for (int i = 0; i < 2_500; i++) {
+                finished.add(delivery("done-" + i, "R" + i));
+            }
+            store.enqueueAll(finished);
+            List<Delivery> claimed = store.round(List.of(),
+                    List.of(new DeliveryStore.Want("expandable", 2_500, 60_000, true))).get("expandable");
+            assertThat(claimed).hasSize(2_500);
+            store.round(claimed.stream().map(DeliveryStore.Finish::delivered).toList(), List.of());
+            store.enqueueAll(List.of(delivery("waiting-1", "W1"), delivery("waiting-2", "W2")));
+            long since = System.currentTimeMillis();
+            await().until(() -> System.currentTimeMillis() > since + 5);
+
+            assertThat(store.purge(1_000)).as("every finished delivery, over three chunks").isEqualTo(2_500);
+
+            assertThat(store.count("PENDING", "expandable")).as("unfinished ones stay however old").isEqualTo(2);
+            try (Connection c = DriverManager.getConnection(url(), "relay", ""); Statement s = c.createStatement()) {
+                assertThat(count(s, "select count(*) from relay_delivery")).isEqualTo(2);
+                assertThat(count(s, "select count(*) from relay_payload")).as("no request text left without its row")
+                        .isEqualTo(2);
+                try (ResultSet plan = s.executeQuery("explain select id from relay_delivery where created_at < 5 "
+                        + "and status in ('DELIVERED', 'DEAD', 'SKIPPED') order by created_at limit 10")) {
+                    plan.next();
+                    assertThat(plan.getString(1)).as("the purge reads an index, not the whole table")
+                            .containsIgnoringCase("RELAY_DELIVERY_CREATED");
+                }
+            }
+        } finally {
+            store.stop();
+        }
+    }
+
+    private static long count(Statement s, String sql) throws java.sql.SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 }
