@@ -1,6 +1,7 @@
 package com.customerrelay.observe;
 
 import com.customerrelay.core.SafeText;
+import com.customerrelay.core.Secrets;
 import com.customerrelay.delivery.DeliveryStore;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -23,7 +24,9 @@ public final class StoreHealthCheck extends AbstractHealthCheck {
             store.ping();
             builder.up();
         } catch (RuntimeException e) {
-            builder.down().message("the state store does not answer: " + SafeText.value(e.getMessage()));
+            // a driver's message may quote the URL it was given, credentials and all
+            builder.down().message("the state store does not answer: "
+                    + SafeText.value(Secrets.mask(String.valueOf(e.getMessage()))));
         }
     }
 }
