@@ -280,11 +280,19 @@ public final class RelayConfiguration implements CamelConfiguration {
             LOG.info("Queue intake: external broker {}", Secrets.maskUrl(external));
             return new ActiveMQConnectionFactory(external, user, password);
         }
+        String embeddedUser = settings.optional("relay.broker.embedded-user").orElse(null);
+        String embeddedPassword = settings.optional("relay.broker.embedded-password").orElse(null);
+        Secrets.register(embeddedPassword);
+        if ((embeddedUser == null) != (embeddedPassword == null)) {
+            throw new IllegalArgumentException("relay.broker.embedded-user and relay.broker.embedded-password are "
+                    + "set together or not at all (only " + (embeddedUser == null ? "the password" : "the user")
+                    + " is set)");
+        }
         EmbeddedBroker broker = new EmbeddedBroker(settings.dataDir().resolve("broker"),
                 settings.optional("relay.broker.embedded-url").orElse(null),
-                settings.string("relay.queue.name", "relay.updates"));
+                settings.string("relay.queue.name", "relay.updates"), embeddedUser, embeddedPassword);
         context.addService(broker);
         context.getRegistry().bind("embeddedBroker", broker);
-        return new ActiveMQConnectionFactory(broker.clientUrl());
+        return new ActiveMQConnectionFactory(broker.clientUrl(), embeddedUser, embeddedPassword);
     }
 }

@@ -8,11 +8,17 @@ import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.core.security.CheckType;
+import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.apache.camel.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,6 +46,16 @@ public final class EmbeddedBroker implements Service {
      *                    would be multicast, Artemis's default, and keep no message without a subscriber)
      */
     public EmbeddedBroker(Path dir, String tcpUrl, String intakeQueue) throws Exception {
+        this(dir, tcpUrl, intakeQueue, null, null);
+    }
+
+    /**
+     * @param user     with {@code password}, the one credential every client must give (relay.broker.embedded-user
+     *                 and -password), the relay's own in-VM connection included; null: any client that reaches the
+     *                 port is let in
+     */
+    public EmbeddedBroker(Path dir, String tcpUrl, String intakeQueue, String user, String password)
+            throws Exception {
         int id = IN_VM_IDS.incrementAndGet();
         this.inVmUrl = "vm://" + id;
         Configuration config = new ConfigurationImpl()
@@ -53,7 +69,7 @@ public final class EmbeddedBroker implements Service {
                 .setBindingsDirectory(dir.resolve("bindings").toString())
                 .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
                 .setPagingDirectory(dir.resolve("paging").toString())
-                .setSecurityEnabled(false)
+                .setSecurityEnabled(user != null)
                 .setJMXManagementEnabled(false)
                 .addAcceptorConfiguration("in-vm", inVmUrl);
         if (tcpUrl != null && !tcpUrl.isBlank()) {
@@ -68,11 +84,45 @@ public final class EmbeddedBroker implements Service {
                     .setDefaultQueueRoutingType(RoutingType.ANYCAST));
         }
         server.setConfiguration(config);
+        if (user != null) {
+            server.setSecurityManager(new OneCredential(user, password));
+        }
         server.start();
         // an acceptor without a protocols parameter takes every protocol on the class path: Artemis core (JMS),
         // AMQP 1.0 and STOMP, on the one port
-        LOG.info("Embedded broker started: journal in {}, producers connect to {}", dir,
-                tcpUrl == null || tcpUrl.isBlank() ? "(in-VM only)" : tcpUrl + " (Artemis core/JMS, AMQP 1.0, STOMP)");
+        LOG.info("Embedded broker started: journal in {}, producers connect to {}{}", dir,
+                tcpUrl == null || tcpUrl.isBlank() ? "(in-VM only)" : tcpUrl + " (Artemis core/JMS, AMQP 1.0, STOMP)",
+                user == null ? ", without a credential (relay.broker.embedded-user and -password set one)"
+                        : ", as user " + user);
+    }
+
+    /**
+     * One user name and password, for every protocol (Artemis core, AMQP's SASL PLAIN, STOMP's login) and every
+     * action: the embedded broker serves one relay, so there is no one else to tell apart. Artemis's own managers
+     * (JAAS, or its basic manager) need login modules or user files on disk for what one pair of settings says.
+     */
+    private record OneCredential(String user, String password) implements ActiveMQSecurityManager {
+
+        @Override
+        public boolean validateUser(String givenUser, String givenPassword) {
+            return same(user, givenUser) && same(password, givenPassword);
+        }
+
+        @Override
+        public boolean validateUserAndRole(String givenUser, String givenPassword, Set<Role> roles,
+                                           CheckType checkType) {
+            return validateUser(givenUser, givenPassword);
+        }
+
+        private static boolean same(String expected, String given) {
+            return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                    given.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String toString() {
+            return "OneCredential[" + user + "]";
+        }
     }
 
     /** Never drop a message: redelivered with growing delays, however often. */

@@ -1,0 +1,77 @@
+package com.customerrelay.queue;
+
+import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.Requests;
+import com.customerrelay.support.TestLog;
+import com.customerrelay.support.VendorStub;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * With relay.broker.embedded-user and -password set, the embedded broker lets in only a producer that gives them;
+ * the relay's own consumer gives them too, and the password is in no log line.
+ */
+class EmbeddedBrokerCredentialTest {
+
+    private static final String USER = "relay-producer";
+    private static final String PASSWORD = "canary-broker-pw-77c1";
+
+    @TempDir
+    Path dir;
+    RelayHarness relay;
+    VendorStub vendor;
+
+    @AfterEach
+    void tearDown() {
+        if (relay != null) {
+            relay.close();
+        }
+        if (vendor != null) {
+            vendor.close();
+        }
+    }
+
+    @Test
+    void onlyAProducerWithTheCredentialIsLetIn() throws Exception {
+        long mark = TestLog.mark();
+        vendor = new VendorStub("SOFCT_USER_1");
+        relay = new RelayHarness(dir);
+        String url = relay.brokerOnFreePort();
+        relay.set("relay.broker.embedded-user", USER).set("relay.broker.embedded-password", PASSWORD)
+                .set("relay.vendors.expandable.base-url", vendor.baseUrl()).start();
+
+        try (ActiveMQConnectionFactory anonymous = new ActiveMQConnectionFactory(url)) {
+            assertThatThrownBy(anonymous::createConnection).as("no credential").isInstanceOf(JMSSecurityException.class);
+        }
+        try (ActiveMQConnectionFactory wrong = new ActiveMQConnectionFactory(url, USER, "not-it")) {
+            assertThatThrownBy(wrong::createConnection).as("a wrong password").isInstanceOf(JMSSecurityException.class);
+        }
+        try (ActiveMQConnectionFactory right = new ActiveMQConnectionFactory(url, USER, PASSWORD);
+             Connection connection = right.createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createQueue("relay.updates"));
+            producer.send(session.createTextMessage(Requests.marked("with-credential")));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> vendor.perMarker().containsKey("with-credential"));
+        assertThat(TestLog.since(mark)).contains("as user " + USER).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void aUserWithoutAPasswordStopsTheStartNamingTheKeys() {
+        relay = new RelayHarness(dir).set("relay.broker.embedded-user", USER);
+        assertThatThrownBy(relay::start).hasStackTraceContaining("relay.broker.embedded-password");
+    }
+}
