@@ -164,7 +164,10 @@ public final class HttpApi {
         answer(exchange, 200, answer);
     }
 
-    /** POST /dead-letters/replay: {"requestIds":[…]}, {"vendor":…,"reason":…} or {"all":true}. */
+    /**
+     * POST /dead-letters/replay: {"requestIds":[…]} (narrowed by "vendor" and "reason" when given beside them),
+     * {"vendor":…,"reason":…} or {"all":true}.
+     */
     public void replay(Exchange exchange) {
         JsonNode filter;
         try {
@@ -179,7 +182,12 @@ public final class HttpApi {
         } else if (filter != null && filter.path("requestIds").isArray()) {
             Set<String> ids = new HashSet<>();
             filter.path("requestIds").forEach(id -> ids.add(id.asText()));
-            which = letter -> ids.contains(letter.path("requestId").asText());
+            // a vendor (and reason) beside the ids narrows them: the console's button replays its row's letter only,
+            // not the request's letters to every vendor
+            String vendor = filter.path("vendor").asText(null);
+            String reason = filter.path("reason").asText(null);
+            which = letter -> ids.contains(letter.path("requestId").asText()) && matches(letter, vendor)
+                    && matches(letter.path("reason"), reason);
         } else if (filter != null && (filter.hasNonNull("vendor") || filter.hasNonNull("reason"))) {
             String vendor = filter.path("vendor").asText(null);
             String reason = filter.path("reason").asText(null);

@@ -148,6 +148,34 @@ class HttpApiTest {
     }
 
     @Test
+    void aVendorBesideTheRequestIdsReplaysThatVendorsDeadLetterOnlyAsTheConsolesButtonDoes() throws Exception {
+        expandable = new WireMockServer(options().dynamicPort());
+        expandable.start();
+        expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
+        expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json").withBody("{\"MESSAGE\":\"Contact record is locked\"}")));
+        expandable.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/soliditech/.*"))
+                .willReturn(aResponse().withStatus(422).withBody("{\"error\":\"no such account\"}")));
+        relay = new RelayHarness(dir).set("relay.http.api-keys", KEY)
+                .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
+                .set("relay.vendors.expandable.max-attempts", "1")
+                .set("relay.vendors.soliditech.base-url", expandable.baseUrl() + "/soliditech")
+                .set("relay.vendors.soliditech.api-key", "k").start();
+        String both = "{\"id\":\"both-1\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"ABCCORP\","
+                + "\"contactId\":\"LOCKED\"},\"soliditech\":{\"accountId\":\"404\",\"contactId\":\"9\"}},"
+                + "\"data\":{\"title\":\"t\"}}";
+        assertThat(call("POST", "/updates", both, KEY).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == 2);
+
+        HttpResponse<String> replay = call("POST", "/dead-letters/replay",
+                "{\"requestIds\":[\"both-1\"],\"vendor\":\"expandable\"}", KEY);
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(Json.parse(replay.body()).path("replayed").asInt()).as("expandable's letter only").isEqualTo(1);
+        assertThat(relay.deadLetters()).extracting(l -> l.path("vendor").asText()).containsExactly("soliditech");
+    }
+
+    @Test
     void aDeadLetterReplayedAfterTheVendorIsMendedIsDeliveredOnceNeverTwiceAndASecondReplaySendsNothing() throws Exception {
         expandable = new WireMockServer(options().dynamicPort());
         expandable.start();
