@@ -30,6 +30,11 @@ import java.util.NoSuchElementException;
 public final class RequestFileReader {
 
     static final int BATCH = 200;
+    /**
+     * A batch also ends once its requests add up to this many bytes: 200 requests just under the 1 MiB limit would
+     * otherwise be held at once (200 MiB, and their parsed trees beside them).
+     */
+    static final long BATCH_BYTES = 8L * 1024 * 1024;
     /** How much of an oversized request is kept for its dead letter, in bytes. */
     public static final int OVERSIZED_HEAD_BYTES = 300;
 
@@ -40,7 +45,10 @@ public final class RequestFileReader {
         this.maxRequestBytes = maxRequestBytes;
     }
 
-    /** The file's requests in batches of up to {@value #BATCH}, each to be taken in one store transaction. */
+    /**
+     * The file's requests in batches of up to {@value #BATCH} requests or {@link #BATCH_BYTES} bytes, each to be
+     * taken in one store transaction.
+     */
     public Iterator<List<IntakeItem>> batches(File file) {
         Iterator<IntakeItem> items = items(file);
         return new Batches(items);
@@ -64,8 +72,10 @@ public final class RequestFileReader {
                 throw new NoSuchElementException();
             }
             List<IntakeItem> batch = new ArrayList<>(BATCH);
-            while (batch.size() < BATCH && items.hasNext()) {
+            long bytes = 0;
+            while (batch.size() < BATCH && bytes < BATCH_BYTES && items.hasNext()) {
                 batch.add(items.next());
+                bytes += items instanceof Sized sized ? sized.lastBytes() : 0;
             }
             return batch;
         }
@@ -165,12 +175,19 @@ public final class RequestFileReader {
         return source;
     }
 
+    /** Items that know the size in the file of the one last handed out (what a batch holds of it). */
+    private interface Sized {
+        long lastBytes();
+    }
+
     /** One request per non-blank line; a line over the size limit is refused without being held. */
-    private static final class LineItems implements Iterator<IntakeItem>, Closeable {
+    private static final class LineItems implements Iterator<IntakeItem>, Closeable, Sized {
         private final BoundedLines lines;
         private final String name;
         private final int max;
         private IntakeItem next;
+        private long nextBytes;
+        private long lastBytes;
         private boolean closed;
 
         LineItems(File file, String name, int max) throws IOException {
@@ -190,6 +207,7 @@ public final class RequestFileReader {
             try {
                 BoundedLines.Line line;
                 while ((line = lines.next()) != null) {
+                    nextBytes = line.oversized() ? OVERSIZED_HEAD_BYTES : line.bytes();
                     if (line.oversized()) {
                         next = oversized("line " + line.number() + " of " + name, line.head(), line.bytes(), max,
                                 source(name, line.number()));
@@ -225,7 +243,13 @@ public final class RequestFileReader {
             }
             IntakeItem item = next;
             next = null;
+            lastBytes = nextBytes;
             return item;
+        }
+
+        @Override
+        public long lastBytes() {
+            return lastBytes;
         }
 
         @Override
@@ -238,7 +262,7 @@ public final class RequestFileReader {
     }
 
     /** One request, or each element of a top-level array, with the line each starts on. */
-    private static final class JsonItems implements Iterator<IntakeItem>, Closeable {
+    private static final class JsonItems implements Iterator<IntakeItem>, Closeable, Sized {
         private final File file;
         private final JsonParser parser;
         private final String name;
@@ -246,6 +270,8 @@ public final class RequestFileReader {
         private final int max;
         private long index = -1;
         private IntakeItem next;
+        private long nextBytes;
+        private long lastBytes;
         private boolean done;
 
         JsonItems(File file, String name, Map<Long, Long> oversized, int max) throws IOException {
@@ -266,8 +292,12 @@ public final class RequestFileReader {
         private IntakeItem item(Integer line, long at) throws IOException {
             Long size = oversized.get(at);
             if (size == null) {
-                return new IntakeItem(Json.MAPPER.readTree(parser), null, null, source(name, line));
+                long start = parser.currentTokenLocation().getByteOffset();
+                IntakeItem read = new IntakeItem(Json.MAPPER.readTree(parser), null, null, source(name, line));
+                nextBytes = Math.max(parser.currentLocation().getByteOffset() - start, 0);
+                return read;
             }
+            nextBytes = OVERSIZED_HEAD_BYTES;
             String head = head(parser.currentTokenLocation().getByteOffset());
             parser.skipChildren();
             return oversized((at == 0 && line == null ? "the request" : "array element " + at) + " of " + name
@@ -314,7 +344,13 @@ public final class RequestFileReader {
             }
             IntakeItem item = next;
             next = null;
+            lastBytes = nextBytes;
             return item;
+        }
+
+        @Override
+        public long lastBytes() {
+            return lastBytes;
         }
 
         @Override
