@@ -764,16 +764,17 @@ public final class DeliveryStore implements Service {
 
     /** Forgets finished deliveries older than the dedupe window. */
     public int purge() {
-        return purge(PURGE_CHUNK);
+        return purgeInChunks(PURGE_CHUNK);
     }
 
     /**
      * Forgets finished deliveries older than the dedupe window, {@code chunk} rows per transaction: a purge of a
      * week's millions never holds one transaction (and its locks, and PostgreSQL's undo) over all of them. The
      * cut-off is read once off the store's clock, and each chunk deletes exactly the ids it selected from both
-     * tables, so no request text is left behind without its row.
+     * tables, so no request text is left behind without its row. (Not an overload of purge: the purge route calls
+     * that by name.)
      */
-    int purge(int chunk) {
+    int purgeInChunks(int chunk) {
         int removed = 0;
         try (Connection c = pool.getConnection();
              PreparedStatement select = c.prepareStatement(PURGEABLE);

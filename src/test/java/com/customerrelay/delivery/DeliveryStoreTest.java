@@ -179,7 +179,7 @@ class DeliveryStoreTest {
             long since = System.currentTimeMillis();
             await().until(() -> System.currentTimeMillis() > since + 5);
 
-            assertThat(store.purge(1_000)).as("every finished delivery, over three chunks").isEqualTo(2_500);
+            assertThat(store.purgeInChunks(1_000)).as("every finished delivery, over three chunks").isEqualTo(2_500);
 
             assertThat(store.count("PENDING", "expandable")).as("unfinished ones stay however old").isEqualTo(2);
             try (Connection c = DriverManager.getConnection(url(), "relay", ""); Statement s = c.createStatement()) {
