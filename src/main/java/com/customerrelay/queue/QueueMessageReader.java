@@ -9,6 +9,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.jms.JmsMessage;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +40,70 @@ public final class QueueMessageReader {
         this.queue = queue;
         this.maxRequestBytes = maxRequestBytes;
         this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /**
+     * Reads a JMS message as requests, its size taken before its body: a BytesMessage's length, a TextMessage's
+     * length in UTF-8 counted without encoding it. One over relay.queue.max-message-bytes is refused with only its
+     * start read (an Artemis large message is streamed, so its body is never held). A message of another type
+     * (map, object, stream) is an invalid item: an object message is never deserialized. Given the exchange, not its
+     * body: Camel's body of a JMS message is the whole message read.
+     */
+    public List<IntakeItem> messageItems(Exchange exchange) throws JMSException {
+        JmsMessage camelMessage = exchange.getMessage(JmsMessage.class);
+        Message message = camelMessage == null ? null : camelMessage.getJmsMessage();
+        if (message == null) {
+            return items(exchange.getMessage().getBody(String.class), exchange.getMessage().getMessageId());
+        }
+        String messageId = message.getJMSMessageID();
+        String what = "message " + messageId + " on " + queue;
+        Function<Integer, ObjectNode> sourceOf = index -> source(messageId, index);
+        if (message instanceof BytesMessage bytes) {
+            bytes.reset(); // read from its start, also when redelivered to this bean
+            long length = bytes.getBodyLength();
+            if (length > maxMessageBytes) {
+                byte[] head = new byte[(int) Math.min(RequestFileReader.OVERSIZED_HEAD_BYTES, length)];
+                int read = Math.max(bytes.readBytes(head), 0);
+                return List.of(RequestFileReader.oversized(what, new String(head, 0, read, StandardCharsets.UTF_8),
+                        length, maxMessageBytes, "one message (relay.queue.max-message-bytes)", sourceOf.apply(null)));
+            }
+            byte[] body = new byte[(int) length];
+            bytes.readBytes(body);
+            return items(body, what, "one message", sourceOf);
+        }
+        if (message instanceof TextMessage text) {
+            String body = text.getText() == null ? "" : text.getText();
+            long length = utf8Length(body);
+            if (length > maxMessageBytes) {
+                return List.of(RequestFileReader.oversized(what, body.substring(0, Math.min(body.length(),
+                        RequestFileReader.OVERSIZED_HEAD_BYTES)), length, maxMessageBytes,
+                        "one message (relay.queue.max-message-bytes)", sourceOf.apply(null)));
+            }
+            return items(body, messageId);
+        }
+        return List.of(new IntakeItem(null, "", what + " is a " + message.getClass().getSimpleName()
+                + ", not a text or bytes message: a body is one request or a JSON array of them, as text or bytes",
+                sourceOf.apply(null)));
+    }
+
+    /** The length of {@code text} in UTF-8, counted without encoding it. */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     public List<IntakeItem> items(String body, String messageId) {

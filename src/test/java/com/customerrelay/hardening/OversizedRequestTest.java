@@ -126,4 +126,36 @@ class OversizedRequestTest {
         assertThat(letter.path("request").asText()).startsWith("[{").hasSizeLessThan(400);
         assertThat(letter.at("/source/intake").asText()).isEqualTo("queue");
     }
+
+    @Test
+    void bytesMessagesAreSizedBeforeTheyAreReadAndOtherMessageTypesAreInvalid() throws Exception {
+        start().set("relay.queue.max-message-bytes", "32768");
+        String broker = relay.brokerOnFreePort();
+        relay.start();
+        byte[] big = ("[" + Requests.marked("in-bytes") + "," + " ".repeat(40_000) + "]")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory factory =
+                     new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker);
+             jakarta.jms.Connection connection = factory.createConnection()) {
+            jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue("relay.updates"));
+            jakarta.jms.BytesMessage fine = session.createBytesMessage();
+            fine.writeBytes(Requests.marked("b1").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            producer.send(fine);
+            jakarta.jms.BytesMessage tooBig = session.createBytesMessage();
+            tooBig.writeBytes(big);
+            producer.send(tooBig);
+            jakarta.jms.MapMessage map = session.createMapMessage();
+            map.setString("id", "as-a-map");
+            producer.send(map);
+            producer.send(session.createTextMessage(Requests.marked("t3")));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> vendor.distinct() == 2 && relay.deadLetters().size() == 2);
+        assertThat(vendor.perMarker()).containsOnlyKeys("b1", "t3");
+        List<String> messages = relay.deadLetters().stream().map(l -> l.at("/error/message").asText()).toList();
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("is " + big.length + " bytes, over the limit of "
+                + "32768 bytes for one message (relay.queue.max-message-bytes)"));
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("not a text or bytes message"));
+        assertThat(relay.deadLetters()).allSatisfy(l -> assertThat(l.path("reason").asText()).isEqualTo("invalid"));
+    }
 }
