@@ -34,6 +34,8 @@ public final class DeliveryRunner {
     public static final String REQUEST = "relayRequest";
     /** Exchange property: true when the delivery is to be sent, false when it was finished as stale. */
     public static final String DUE = "relayDue";
+    /** How long a delivery waits when the store could not be asked about its record before the attempt. */
+    static final long STORE_AWAY_WAIT_MS = 1_000;
     private static final String FINISHED = "relayFinished";
     /** Exchange property: System.nanoTime() when the vendor's circuit let the delivery call the vendor. */
     private static final String ADMITTED = "relayAdmittedAt";
@@ -80,7 +82,15 @@ public final class DeliveryRunner {
         Delivery delivery = exchange.getMessage().getMandatoryBody(Delivery.class);
         exchange.setProperty(DELIVERY, delivery);
         exchange.setProperty(DUE, Boolean.FALSE);
-        DeliveryStore.Finish skipped = staleSkip(delivery);
+        DeliveryStore.Finish skipped;
+        try {
+            skipped = staleSkip(delivery);
+        } catch (StoreUnavailableException storeAway) {
+            // the store cannot say whether a newer update was delivered: the delivery waits, not counted, instead of
+            // using up an attempt on the store's absence (a busy pool or an outage), and is not sent meanwhile
+            finish(exchange, DeliveryStore.Finish.waitIn(delivery, STORE_AWAY_WAIT_MS, null));
+            return;
+        }
         if (skipped != null) {
             finish(exchange, skipped);
             return;
