@@ -1,15 +1,21 @@
 package com.customerrelay;
 
 import com.customerrelay.core.FatalErrors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.model.ModelCamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 
 /**
- * Starts Customer Relay: camel-main with config/application.properties, the YAML routes of routes/ and the beans
- * wired by {@link RelayConfiguration}. Run from the project folder, or point {@code relay.config} elsewhere.
+ * Starts Customer Relay: camel-main with config/application.properties, the YAML routes of routes/ (both shipped in
+ * the jar, so it starts from any folder) and the beans wired by {@link RelayConfiguration}.
  */
 public final class RelayMain {
 
@@ -34,14 +40,31 @@ public final class RelayMain {
         }
     }
 
-    /** A relay ready to start; {@code overrides} win over the properties file (tests use them). */
+    /**
+     * A relay ready to start; {@code overrides} win over the properties file (tests use them). The settings are
+     * {@code relay.config} when given, else config/application.properties of the working folder when it has one,
+     * else the copy shipped in the jar; the routes are those shipped in the jar (camel.main.routes-include-pattern
+     * can point at others). A start that loaded no routes is refused: the relay would run and do nothing.
+     */
     public static Main create(Properties overrides) {
         Main main = new Main(RelayMain.class);
-        String config = System.getProperty("relay.config", DEFAULT_CONFIG);
-        main.setDefaultPropertyPlaceholderLocation("file:" + config);
+        String config = System.getProperty("relay.config");
+        main.setDefaultPropertyPlaceholderLocation(config != null ? "file:" + config
+                : Files.isRegularFile(Path.of(DEFAULT_CONFIG)) ? "file:" + DEFAULT_CONFIG : "classpath:" + DEFAULT_CONFIG);
         if (!overrides.isEmpty()) {
             main.setOverrideProperties(overrides);
         }
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                CamelContext context = configured.getCamelContext();
+                if (((ModelCamelContext) context).getRouteDefinitions().isEmpty()) {
+                    throw new IllegalStateException("no routes were loaded from camel.main.routes-include-pattern ("
+                            + context.getPropertiesComponent().resolveProperty("camel.main.routes-include-pattern")
+                            .orElse("unset") + "): the relay would do nothing");
+                }
+            }
+        });
         return main;
     }
 }

@@ -34,6 +34,28 @@ class StartFailureTest {
     }
 
     @Test
+    void startedFromAnotherFolderTheRelayRunsOnTheSettingsAndRoutesItShipsWith() throws Exception {
+        Path elsewhere = java.nio.file.Files.createDirectories(dir.resolve("elsewhere"));
+        try (RelayProcess relay = RelayProcess.launch(dir, List.of(), Map.of(), elsewhere)) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> relay.log().contains("(customer-relay) started") || !relay.alive());
+            assertThat(relay.log()).as("see " + relay.logFile()).contains("(customer-relay) started")
+                    .contains("Routes startup (total:").doesNotContain("Routes startup (total:0");
+        }
+    }
+
+    @Test
+    void aStartThatLoadsNoRoutesIsRefusedNamingTheKey() throws Exception {
+        try (RelayProcess relay = RelayProcess.launch(dir, List.of(),
+                Map.of("camel.main.routes-include-pattern", "classpath:nosuch/*.camel.yaml"))) {
+            assertThat(relay.exitWithin(60)).as("exit status, see " + relay.logFile())
+                    .isEqualTo(RelayMain.START_FAILED);
+            assertThat(relay.log()).contains("no routes were loaded from camel.main.routes-include-pattern "
+                    + "(classpath:nosuch/*.camel.yaml)");
+        }
+    }
+
+    @Test
     void anUnknownSoliditechMethodStopsTheStartNamingTheKey() throws Exception {
         try (RelayProcess relay = RelayProcess.launch(dir, List.of(),
                 Map.of("relay.vendors.soliditech.method", "FETCH"))) {

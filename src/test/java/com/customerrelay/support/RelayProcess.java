@@ -38,6 +38,12 @@ public final class RelayProcess implements AutoCloseable {
     /** Launches the relay process as {@link #start} does, without waiting for it to have started. */
     public static RelayProcess launch(Path dir, List<String> jvmOptions, Map<String, String> settings)
             throws IOException {
+        return launch(dir, jvmOptions, settings, null);
+    }
+
+    /** As {@link #launch(Path, List, Map)}, with {@code workingDir} (null: the project's) as its working folder. */
+    public static RelayProcess launch(Path dir, List<String> jvmOptions, Map<String, String> settings, Path workingDir)
+            throws IOException {
         Path log = dir.resolve("relay-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -55,7 +61,11 @@ public final class RelayProcess implements AutoCloseable {
                 "-Dcamel.management.port=" + Ports.free()));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("com.customerrelay.RelayMain");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (workingDir != null) {
+            builder.directory(workingDir.toFile());
+        }
+        Process process = builder.start();
         return new RelayProcess(process, log);
     }
 
