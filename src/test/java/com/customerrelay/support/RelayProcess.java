@@ -29,7 +29,8 @@ public final class RelayProcess implements AutoCloseable {
             throws IOException {
         RelayProcess relay = launch(dir, jvmOptions, settings);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            assertThat(relay.process.isAlive()).as("relay process alive, see " + relay.log).isTrue();
+            assertThat(relay.process.isAlive()).as(() -> "relay process alive, see " + relay.log + "; it ended with:\n"
+                    + relay.tail(40)).isTrue();
             return Files.readString(relay.log).contains("(customer-relay) started");
         });
         return relay;
@@ -48,7 +49,7 @@ public final class RelayProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        command.addAll(List.of("-cp", classPath(),
                 "-Dlog4j2.configurationFile=" + new File("src/main/resources/log4j2.properties").getAbsolutePath(),
                 "-Drelay.data.dir=" + dir.resolve("data"),
                 "-Drelay.inbox.dir=" + dir.resolve("inbox"),
@@ -67,6 +68,15 @@ public final class RelayProcess implements AutoCloseable {
         }
         Process process = builder.start();
         return new RelayProcess(process, log);
+    }
+
+    /**
+     * The test JVM's class path without its empty entries: surefire's ends with one, which stands for the working
+     * folder, and the project folder's routes/ would then be found on the class path beside target/classes/routes.
+     */
+    private static String classPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.isBlank()).collect(java.util.stream.Collectors.joining(File.pathSeparator));
     }
 
     /** The file the relay's output goes to. */
@@ -88,6 +98,16 @@ public final class RelayProcess implements AutoCloseable {
 
     public boolean alive() {
         return process.isAlive();
+    }
+
+    /** The last {@code lines} lines of the relay's output. */
+    public String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
     }
 
     public String log() throws IOException {
