@@ -145,7 +145,7 @@ public final class DeliveryRunner {
             }
             if (cause instanceof CallLimits.AnswerTooLarge) {
                 return Outcome.retry(vendor + " answered with more than " + CallLimits.MAX_ANSWER_BYTES
-                        + " bytes, which is not read (is the base-url right?)", null, null, null, null);
+                        + " bytes, which is not read (is the base-url right?)");
             }
             if (cause instanceof CallLimits.CallTimedOut || cause instanceof SocketTimeoutException) {
                 return Outcome.unreachable(vendor + " did not answer within "
@@ -158,10 +158,10 @@ public final class DeliveryRunner {
                 // name that does not resolve or a garbled answer say more likely that something is set up wrong,
                 // and use up attempts as before
                 return noConnection(io) ? Outcome.unreachable(message)
-                        : Outcome.retry(message, null, null, null, null);
+                        : Outcome.retry(message);
             }
             if (cause instanceof InterruptedException) {
-                return Outcome.retry("interrupted while calling " + vendor, null, null, null, null);
+                return Outcome.retry("interrupted while calling " + vendor);
             }
         }
         Throwable root = failure;
@@ -172,7 +172,7 @@ public final class DeliveryRunner {
                 + Secrets.mask(String.valueOf(root.getMessage()));
         LOG.error("Delivery {} of request {} to {} failed unexpectedly: {}", delivery.id(),
                 SafeText.value(delivery.requestId()), delivery.vendor(), SafeText.value(what));
-        return Outcome.retry("unexpected error delivering to " + vendor + ": " + what, null, null, null, null);
+        return Outcome.retry("unexpected error delivering to " + vendor + ": " + what);
     }
 
     /** A connection refused, reset, or closed before an answer. */

@@ -14,6 +14,11 @@ public record Outcome(Type type, String message, Integer httpStatus, String vend
         return new Outcome(Type.DELIVERED, null, null, null, null, null, false);
     }
 
+    /** A failure of the relay's side of an attempt, not an answer of the vendor: tried again, counted. */
+    public static Outcome retry(String message) {
+        return retry(message, null, null, null, null);
+    }
+
     public static Outcome retry(String message, Integer status, String vendorMessage, String vendorCode,
                                 Long retryAfterMs) {
         return new Outcome(Type.RETRY, message, status, vendorMessage, vendorCode, retryAfterMs, false);
