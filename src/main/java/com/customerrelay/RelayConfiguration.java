@@ -30,7 +30,7 @@ import com.customerrelay.observe.RelayMetrics;
 import com.customerrelay.observe.StoreHealthCheck;
 import com.customerrelay.observe.VendorCircuitsHealthCheck;
 import com.customerrelay.queue.EmbeddedBroker;
-import com.customerrelay.queue.QueueMessageReader;
+import com.customerrelay.intake.RequestBodyReader;
 import com.customerrelay.sandbox.SandboxServer;
 import com.customerrelay.sync.SyncJob;
 import com.customerrelay.sync.SyncJobRoutes;
@@ -118,8 +118,8 @@ public final class RelayConfiguration implements CamelConfiguration {
             throw new IllegalArgumentException("relay.queue.max-message-bytes must be at least 1024, not "
                     + maxMessageBytes);
         }
-        QueueMessageReader messageReader = new QueueMessageReader(queue, maxRequestBytes(settings), maxMessageBytes);
-        context.getRegistry().bind("queueMessageReader", messageReader);
+        RequestBodyReader messageReader = new RequestBodyReader(queue, maxRequestBytes(settings), maxMessageBytes);
+        context.getRegistry().bind("requestBodyReader", messageReader);
         context.getRegistry().bind("kafkaRecords", new KafkaRecords(messageReader));
 
         DeliveryRunner runner = new DeliveryRunner(store, deadLetters, vendors, displayNames);

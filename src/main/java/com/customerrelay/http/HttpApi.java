@@ -10,7 +10,7 @@ import com.customerrelay.delivery.StoreUnavailableException;
 import com.customerrelay.intake.DeadLetterReplay;
 import com.customerrelay.intake.IntakeItem;
 import com.customerrelay.intake.RequestIntake;
-import com.customerrelay.queue.QueueMessageReader;
+import com.customerrelay.intake.RequestBodyReader;
 import com.customerrelay.sync.SyncRunner;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +41,7 @@ public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     private final RequestIntake intake;
-    private final QueueMessageReader reader;
+    private final RequestBodyReader reader;
     private final DeliveryStore store;
     private final DeadLetterReplay deadLetters;
     private final List<String> vendors;
@@ -50,7 +50,7 @@ public final class HttpApi {
     private final SyncRunner sync;
     private final VendorCircuits circuits;
 
-    public HttpApi(RequestIntake intake, QueueMessageReader reader, DeliveryStore store, DeadLetterReplay deadLetters,
+    public HttpApi(RequestIntake intake, RequestBodyReader reader, DeliveryStore store, DeadLetterReplay deadLetters,
                    List<String> vendors, long maxBodyBytes, SyncRunner sync, VendorCircuits circuits) {
         this.sync = sync;
         this.circuits = circuits;
@@ -89,7 +89,7 @@ public final class HttpApi {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<RequestIntake.Receipt> receipts = intake.acceptAll(items, null);
+        List<RequestIntake.Receipt> receipts = intake.acceptWithReceipts(items, null);
         ObjectNode answer = Json.object();
         ArrayNode accepted = answer.putArray("accepted");
         ArrayNode duplicates = answer.putArray("duplicates");

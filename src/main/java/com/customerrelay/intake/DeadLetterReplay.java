@@ -98,7 +98,7 @@ public final class DeadLetterReplay {
                     : Json.object();
             source.put("replayedFrom", letter.file().getFileName().toString());
             IntakeItem item = new IntakeItem(record.path("request"), null, null, source);
-            RequestIntake.Receipt receipt = intake.acceptAll(List.of(item), vendor).get(0);
+            RequestIntake.Receipt receipt = intake.acceptWithReceipts(List.of(item), vendor).get(0);
             if (!receipt.accepted().isEmpty()) {
                 replayed++;
             }

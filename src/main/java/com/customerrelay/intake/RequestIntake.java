@@ -69,14 +69,15 @@ public final class RequestIntake {
      * @throws StoreUnavailableException when the store cannot take the lot; nothing of it was accepted
      */
     public void acceptAll(List<IntakeItem> items) {
-        acceptAll(items, null);
+        acceptWithReceipts(items, null);
     }
 
     /**
-     * As {@link #acceptAll(List)}, for {@code onlyVendor} alone when it is not null (a replayed dead letter), and
+     * As {@link #acceptAll(List)} (which YAML routes call by name, so this is not an overload of it), for
+     * {@code onlyVendor} alone when it is not null (a replayed dead letter), and
      * saying what became of each item, in order.
      */
-    public List<Receipt> acceptAll(List<IntakeItem> items, String onlyVendor) {
+    public List<Receipt> acceptWithReceipts(List<IntakeItem> items, String onlyVendor) {
         return accept(items, onlyVendor, store::enqueueAll);
     }
 
@@ -240,8 +241,8 @@ public final class RequestIntake {
         return item.source().path("name").asText();
     }
 
-    /** Logs what one dropped file (or message) came to, once it has been read through. */
-    public void fileDone(String name) {
+    /** Logs what one source — a dropped file, a sync run — came to, once it has been read through. */
+    public void reportRead(String name) {
         AtomicLongArray tally = tallies.remove(name);
         if (tally == null) {
             tally = new AtomicLongArray(3);

@@ -2,7 +2,7 @@ package com.customerrelay.kafka;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.intake.IntakeItem;
-import com.customerrelay.queue.QueueMessageReader;
+import com.customerrelay.intake.RequestBodyReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -24,9 +24,9 @@ import java.util.Map;
  */
 public final class KafkaRecords {
 
-    private final QueueMessageReader reader;
+    private final RequestBodyReader reader;
 
-    public KafkaRecords(QueueMessageReader reader) {
+    public KafkaRecords(RequestBodyReader reader) {
         this.reader = reader;
     }
 

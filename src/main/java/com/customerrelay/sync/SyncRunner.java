@@ -469,7 +469,7 @@ public final class SyncRunner implements Service {
             report.put("error", error);
         }
         report.put("relay", owner);
-        intake.fileDone(job.name());
+        intake.reportRead(job.name());
         if (error == null) {
             LOG.info("Sync job {}: run completed in {} s: {} rows read, {} changed, {} unchanged, {} invalid{}",
                     job.name(), String.format(Locale.ROOT, "%.1f", seconds), run.read, run.changed, run.unchanged,

@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,15 +49,10 @@ class StoreAwayBeforeAnAttemptTest {
     @Test
     void aStoreThatCannotBeAskedBeforeAnAttemptCostsNoAttempt() throws Exception {
         PostgresSupport pg = PostgresSupport.required();
-        Matcher server = Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/(.+)").matcher(pg.url);
-        assertThat(server.matches()).as("PostgreSQL URL %s", pg.url).isTrue();
-        proxy = new TcpProxy(server.group(1), Integer.parseInt(server.group(2)));
+        proxy = pg.proxy();
         vendor = new VendorStub("SOFCT_USER_1");
         vendor.delayMs(1_500);
-        relay = new RelayHarness(dir)
-                .set("relay.store.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + server.group(3))
-                .set("relay.store.user", pg.user)
-                .set("relay.store.password", pg.password)
+        relay = pg.configure(new RelayHarness(dir), proxy)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .set("relay.vendors.expandable.concurrency", "2")
                 .set("relay.vendors.expandable.max-attempts", "1")

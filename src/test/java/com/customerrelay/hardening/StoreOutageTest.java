@@ -27,8 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -69,17 +67,12 @@ class StoreOutageTest {
     @Test
     void aStoreOutageLongerThanTheBrokersRedeliveryAttemptsLosesNothingAndFillsNoDlq() throws Exception {
         PostgresSupport pg = PostgresSupport.required();
-        Matcher server = Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/(.+)").matcher(pg.url);
-        assertThat(server.matches()).as("PostgreSQL URL %s", pg.url).isTrue();
-        proxy = new TcpProxy(server.group(1), Integer.parseInt(server.group(2)));
+        proxy = pg.proxy();
         String brokerUrl = "tcp://localhost:" + Ports.free();
         broker = stockBroker(brokerUrl);
         vendor = new VendorStub("SOFCT_USER_1");
-        relay = new RelayHarness(dir)
+        relay = pg.configure(new RelayHarness(dir), proxy)
                 .set("relay.broker.url", brokerUrl)
-                .set("relay.store.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + server.group(3))
-                .set("relay.store.user", pg.user)
-                .set("relay.store.password", pg.password)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .start();
 

@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The PostgreSQL server for the shared-state tests. .ci/run installs and starts one and passes it in
@@ -14,6 +16,8 @@ import java.sql.Statement;
  * machine without one the test is skipped with a note.
  */
 public final class PostgresSupport {
+
+    private static final Pattern SERVER = Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/(.+)");
 
     public final String url;
     public final String user;
@@ -56,5 +60,24 @@ public final class PostgresSupport {
 
     public RelayHarness configure(RelayHarness relay) {
         return relay.set("relay.store.url", url).set("relay.store.user", user).set("relay.store.password", password);
+    }
+
+    /** A proxy in front of this server, which a test cuts ({@link TcpProxy#down()}) to take the store away. */
+    public TcpProxy proxy() {
+        Matcher server = SERVER.matcher(url);
+        if (!server.matches()) {
+            throw new IllegalStateException("not a jdbc:postgresql://host:port/database URL: " + url);
+        }
+        return new TcpProxy(server.group(1), Integer.parseInt(server.group(2)));
+    }
+
+    /** Sets the relay's store to this server's database reached through {@code proxy}. */
+    public RelayHarness configure(RelayHarness relay, TcpProxy proxy) {
+        Matcher server = SERVER.matcher(url);
+        if (!server.matches()) {
+            throw new IllegalStateException("not a jdbc:postgresql://host:port/database URL: " + url);
+        }
+        return relay.set("relay.store.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + server.group(3))
+                .set("relay.store.user", user).set("relay.store.password", password);
     }
 }

@@ -1,8 +1,6 @@
-package com.customerrelay.queue;
+package com.customerrelay.intake;
 
 import com.customerrelay.core.Json;
-import com.customerrelay.intake.IntakeItem;
-import com.customerrelay.intake.RequestFileReader;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,19 +22,19 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Reads a queue message body as requests: one request, or a JSON array of them. A body that is not JSON is one
- * item carrying its raw text and the parse error, so it becomes an {@code invalid} dead letter and the queue flows
- * on. A request over relay.intake.max-request-bytes is refused without being parsed, as an {@code invalid} item
+ * Reads a whole body as requests — a queue message, a Kafka record's value, a POST /updates body: one request, or a
+ * JSON array of them. A body that is not JSON is one item carrying its raw text and the parse error, so it becomes an
+ * {@code invalid} dead letter and the intake flows on. A request over relay.intake.max-request-bytes is refused without being parsed, as an {@code invalid} item
  * holding only its start; the other requests of the message go on.
  */
-public final class QueueMessageReader {
+public final class RequestBodyReader {
 
     private final String queue;
     private final int maxRequestBytes;
     private final long maxMessageBytes;
 
     /** @param maxMessageBytes relay.queue.max-message-bytes: a larger message is one invalid item, not read */
-    public QueueMessageReader(String queue, int maxRequestBytes, long maxMessageBytes) {
+    public RequestBodyReader(String queue, int maxRequestBytes, long maxMessageBytes) {
         this.queue = queue;
         this.maxRequestBytes = maxRequestBytes;
         this.maxMessageBytes = maxMessageBytes;
