@@ -5,7 +5,6 @@ import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.UpdateRequest;
 import com.customerrelay.core.VendorSettings;
-import com.customerrelay.observe.RelayMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -47,7 +46,7 @@ public final class DeliveryRunner {
     private final Map<String, VendorSettings> settings;
     private final Map<String, String> displayNames;
     private Dispatcher dispatcher;
-    private RelayMetrics metrics;
+    private DeliveryMetrics metrics;
     private VendorCircuits circuits;
     private final Map<String, AtomicLong> recent = new ConcurrentHashMap<>();
     private final AtomicLong deliveredTotal = new AtomicLong();
@@ -64,7 +63,7 @@ public final class DeliveryRunner {
         this.dispatcher = dispatcher;
     }
 
-    public void setMetrics(RelayMetrics metrics) {
+    public void setMetrics(DeliveryMetrics metrics) {
         this.metrics = metrics;
     }
 

@@ -1,5 +1,7 @@
 package com.customerrelay.observe;
 
+import com.customerrelay.delivery.DeliveryMetrics;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -19,7 +21,7 @@ import java.util.function.ToDoubleFunction;
  * serves at /observe/metrics beside Camel's route metrics. Every vendor's counters exist from the start at zero, so
  * a scrape shows the whole set before the first request. The timers are Prometheus histograms.
  */
-public final class RelayMetrics {
+public final class RelayMetrics implements DeliveryMetrics {
 
     /** The outcomes of relay_deliveries_total. */
     public static final List<String> OUTCOMES = List.of("delivered", "rejected", "exhausted", "skipped", "invalid");
@@ -90,7 +92,7 @@ public final class RelayMetrics {
                 .increment(rows);
     }
 
-    /** A delivery finished as {@code outcome}; {@code acceptedAt} (epoch ms, or null) times it from acceptance. */
+    @Override
     public void finished(String vendor, String outcome, Long acceptedAt) {
         vendor = vendors.contains(vendor) || "none".equals(vendor) ? vendor : "unknown";
         deliveries(vendor, outcome).increment();
@@ -100,7 +102,7 @@ public final class RelayMetrics {
         }
     }
 
-    /** An attempt at {@code vendor} came to {@code result} (ok, retry, failed). */
+    @Override
     public void attempt(String vendor, String result) {
         attempts(vendor, result).increment();
     }
