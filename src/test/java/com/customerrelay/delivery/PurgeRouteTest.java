@@ -1,0 +1,47 @@
+package com.customerrelay.delivery;
+
+import com.customerrelay.support.Http;
+import com.customerrelay.support.RelayHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The store-purge route (routes/dispatch.camel.yaml) calls the store's purge by name: its first run, a second after
+ * the start, must succeed. A method of the same name beside it once made Camel call the wrong one, with a null
+ * argument, and every purge failed.
+ */
+class PurgeRouteTest {
+
+    @TempDir
+    Path dir;
+    RelayHarness relay;
+
+    @AfterEach
+    void tearDown() {
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
+    @Test
+    void theFirstPurgeRunsWithoutFailing() throws Exception {
+        relay = new RelayHarness(dir).start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> value("camel_exchanges_total") >= 1);
+        assertThat(value("camel_exchanges_failed_total")).as("failed purges").isZero();
+    }
+
+    /** The store-purge route's figure of {@code name} on /observe/metrics (0 while it is not there). */
+    private double value(String name) throws Exception {
+        List<String> lines = Http.get(relay.managementUrl() + "/observe/metrics").body().lines()
+                .filter(l -> l.startsWith(name + "{") && l.contains("routeId=\"store-purge\"")).toList();
+        return lines.isEmpty() ? 0 : Double.parseDouble(lines.get(0).substring(lines.get(0).lastIndexOf(' ') + 1));
+    }
+}
