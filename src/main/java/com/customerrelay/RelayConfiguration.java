@@ -69,7 +69,7 @@ public final class RelayConfiguration implements CamelConfiguration {
 
         // the data folder holds the store and the broker journal, personal data both: owner-only when made here
         com.customerrelay.core.PrivateFiles.createDirectories(settings.dataDir());
-        DeliveryStore store = DeliveryStore.open(settings);
+        DeliveryStore store = DeliveryStore.open(settings, profiles.stream().map(VendorProfile::name).toList());
         context.addService(store);
         DeadLetterWriter deadLetters = new DeadLetterWriter(settings.deadLetterDir());
         RelayMetrics metrics = new RelayMetrics(metricsRegistry(context),

@@ -136,11 +136,19 @@ public final class DeliveryStore implements Service {
      *               run of this relay are then taken back at once instead of when their lease ends
      */
     public DeliveryStore(String url, String user, String password, Duration dedupeWindow, boolean shared) {
+        this(url, user, password, dedupeWindow, shared, MIN_POOL);
+    }
+
+    /** @param poolSize the most connections at once (see {@link #poolSize(RelaySettings, List)}) */
+    public DeliveryStore(String url, String user, String password, Duration dedupeWindow, boolean shared,
+                         int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(16);
+        config.setMaximumPoolSize(poolSize);
+        // opened as they are needed: relays sharing one PostgreSQL server do not each hold their whole pool
+        config.setMinimumIdle(Math.min(4, poolSize));
         config.setPoolName("relay-store");
         config.setInitializationFailTimeout(30_000);
         // fail a call within 3 s when the store is away, so the intakes back off (and say so) instead of hanging
@@ -163,7 +171,28 @@ public final class DeliveryStore implements Service {
         }
     }
 
-    public static DeliveryStore open(RelaySettings settings) {
+    /** The smallest pool: the intakes, the dispatcher, the HTTP API and the sync jobs. */
+    static final int MIN_POOL = 16;
+
+    /**
+     * Connections enough for every thread that may ask the store at once: besides {@link #MIN_POOL}, each delivery
+     * thread (a vendor's concurrency; one asks before its attempt whether a newer update went out) and each queue
+     * consumer. With 16 for everything, 4 vendors at concurrency 8 waited for connections and timed out.
+     */
+    public static int poolSize(RelaySettings settings, List<String> vendors) {
+        long size = MIN_POOL + settings.number("relay.queue.consumers", 1);
+        for (String vendor : vendors) {
+            size += settings.number("relay.vendors." + vendor + ".concurrency", 4);
+        }
+        return (int) Math.min(size, 500);
+    }
+
+    /** The most connections the store's pool opens. */
+    public int poolSize() {
+        return pool.getMaximumPoolSize();
+    }
+
+    public static DeliveryStore open(RelaySettings settings, List<String> vendors) {
         String configured = settings.optional("relay.store.url").orElse(null);
         // WRITE_DELAY=0: H2 otherwise keeps the last second of commits in memory, and a relay killed in that second
         // would lose requests it had already acknowledged to the queue.
@@ -175,7 +204,7 @@ public final class DeliveryStore implements Service {
         com.customerrelay.core.Secrets.register(password);
         com.customerrelay.core.Secrets.registerUrl(url);
         return new DeliveryStore(url, settings.string("relay.store.user", "relay"), password, settings.dedupeWindow(),
-                !embedded);
+                !embedded, poolSize(settings, vendors));
     }
 
     /**
