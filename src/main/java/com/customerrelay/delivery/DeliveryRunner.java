@@ -81,6 +81,12 @@ public final class DeliveryRunner {
         Delivery delivery = exchange.getMessage().getMandatoryBody(Delivery.class);
         exchange.setProperty(DELIVERY, delivery);
         exchange.setProperty(DUE, Boolean.FALSE);
+        if (dispatcher != null && dispatcher.stopping()) {
+            // the relay is stopping: a delivery not yet begun goes back to waiting, not counted, instead of making
+            // the stop wait for its calls
+            finish(exchange, DeliveryStore.Finish.waitIn(delivery, 0, null));
+            return;
+        }
         DeliveryStore.Finish skipped;
         try {
             skipped = staleSkip(delivery);
@@ -92,12 +98,6 @@ public final class DeliveryRunner {
         }
         if (skipped != null) {
             finish(exchange, skipped);
-            return;
-        }
-        if (dispatcher != null && dispatcher.stopping()) {
-            // the relay is stopping: a delivery not yet begun goes back to waiting, not counted, instead of making
-            // the stop wait for its calls
-            finish(exchange, DeliveryStore.Finish.waitIn(delivery, 0, null));
             return;
         }
         VendorCircuit circuit = circuits.of(delivery.vendor());

@@ -182,7 +182,7 @@ public final class DeliveryStore implements Service {
     public static int poolSize(RelaySettings settings, List<String> vendors) {
         long size = MIN_POOL + settings.number("relay.queue.consumers", 1);
         for (String vendor : vendors) {
-            size += settings.number("relay.vendors." + vendor + ".concurrency", 4);
+            size += settings.vendor(vendor).concurrency();
         }
         return (int) Math.min(size, 500);
     }

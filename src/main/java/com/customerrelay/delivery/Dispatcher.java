@@ -118,12 +118,7 @@ public final class Dispatcher {
 
     private void round() {
         long now = System.currentTimeMillis();
-        for (DeliveryStore.Finish f; (f = finished.poll()) != null; ) {
-            if (unwritten.isEmpty()) {
-                unwrittenSince = now;
-            }
-            unwritten.add(f);
-        }
+        takeFinished(now);
         boolean expiredToo = now - expiredLookedAt >= EXPIRED_EVERY_MS;
         if (expiredToo) {
             // pauses set here or on another relay sharing the store, read back once a second
@@ -187,6 +182,16 @@ public final class Dispatcher {
         });
     }
 
+    /** Moves the outcomes handed in since the last round to {@link #unwritten}, noting when the oldest came. */
+    private void takeFinished(long now) {
+        for (DeliveryStore.Finish f; (f = finished.poll()) != null; ) {
+            if (unwritten.isEmpty()) {
+                unwrittenSince = now;
+            }
+            unwritten.add(f);
+        }
+    }
+
     /**
      * The relay begins to stop (its Camel context is stopping): from now on rounds claim nothing, and the claimed
      * deliveries not yet begun are handed back ({@link #stopping()}), while the calls already made run to their end.
@@ -208,9 +213,7 @@ public final class Dispatcher {
     public void writeOutcomesOnStop() {
         roundLock.lock();
         try {
-            for (DeliveryStore.Finish f; (f = finished.poll()) != null; ) {
-                unwritten.add(f);
-            }
+            takeFinished(System.currentTimeMillis());
             if (unwritten.isEmpty()) {
                 return;
             }

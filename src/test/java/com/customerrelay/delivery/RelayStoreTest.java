@@ -14,11 +14,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The store-purge route (routes/dispatch.camel.yaml) calls the store's purge by name: its first run, a second after
- * the start, must succeed. A method of the same name beside it once made Camel call the wrong one, with a null
- * argument, and every purge failed.
+ * The state store as the relay wires it.
+ * <ul>
+ * <li>The store-purge route (routes/dispatch.camel.yaml) calls the store's purge by name: its first run, a second
+ * after the start, must succeed. A method of the same name beside it once made Camel call the wrong one, with a null
+ * argument, and every purge failed.</li>
+ * <li>Its pool has a connection for every thread that may ask it at once: each vendor's delivery threads (one asks
+ * the store before its attempt) and each queue consumer, beside the intakes and the dispatcher. It was 16 for all,
+ * so four vendors at concurrency 8 waited for connections and timed out.</li>
+ * </ul>
  */
-class PurgeRouteTest {
+class RelayStoreTest {
 
     @TempDir
     Path dir;
@@ -36,6 +42,14 @@ class PurgeRouteTest {
         relay = new RelayHarness(dir).start();
         await().atMost(Duration.ofSeconds(20)).until(() -> value("camel_exchanges_total") >= 1);
         assertThat(value("camel_exchanges_failed_total")).as("failed purges").isZero();
+    }
+
+    @Test
+    void thePoolGrowsWithTheVendorsConcurrencyAndTheQueueConsumers() {
+        relay = new RelayHarness(dir).set("relay.vendors.expandable.concurrency", "40")
+                .set("relay.vendors.rpm.concurrency", "8").set("relay.queue.consumers", "3").start();
+        // 16 for the intakes, dispatcher, HTTP API and sync jobs; 3 consumers; 40 + 8 + 4 + 4 delivery threads
+        assertThat(relay.store().poolSize()).isEqualTo(16 + 3 + 40 + 8 + 4 + 4);
     }
 
     /** The store-purge route's figure of {@code name} on /observe/metrics (0 while it is not there). */
