@@ -10,10 +10,13 @@ import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.CallLimits;
 import com.customerrelay.delivery.CallPacing;
+import com.customerrelay.delivery.DeadLetterIndex;
 import com.customerrelay.delivery.DeadLetterWriter;
 import com.customerrelay.delivery.DeliveryRunner;
 import com.customerrelay.delivery.DeliveryStore;
 import com.customerrelay.delivery.Dispatcher;
+import com.customerrelay.delivery.OutcomeNotices;
+import com.customerrelay.delivery.OutcomeOutbox;
 import com.customerrelay.delivery.VendorCircuit;
 import com.customerrelay.delivery.VendorCircuits;
 import com.customerrelay.delivery.VendorUrls;
@@ -72,6 +75,10 @@ public final class RelayConfiguration implements CamelConfiguration {
         DeliveryStore store = DeliveryStore.open(settings, profiles.stream().map(VendorProfile::name).toList());
         context.addService(store);
         DeadLetterWriter deadLetters = new DeadLetterWriter(settings.deadLetterDir());
+        // the store's index of the dead-letter folder: listing the newest few reads a few files, not the folder
+        DeadLetterIndex deadLetterIndex = new DeadLetterIndex(store, settings.deadLetterDir());
+        deadLetters.setIndex(deadLetterIndex);
+        context.getRegistry().bind("deadLetterIndex", deadLetterIndex);
         RelayMetrics metrics = new RelayMetrics(metricsRegistry(context),
                 profiles.stream().map(VendorProfile::name).toList());
 
@@ -127,6 +134,20 @@ public final class RelayConfiguration implements CamelConfiguration {
                 context.getExecutorServiceManager().newSingleThreadExecutor(store, "relay-dispatcher"));
         runner.setDispatcher(dispatcher);
         runner.setMetrics(metrics);
+        // outcome messages (PRODUCT.md §8): written to the store's outbox with each outcome, published by
+        // routes/outcomes.camel.yaml through a cached connection (camel-jms would otherwise open one per message)
+        String outcomesQueue = settings.optional("relay.outcomes.queue").orElse("");
+        OutcomeNotices notices = new OutcomeNotices(!outcomesQueue.isBlank()
+                || settings.optional("relay.kafka.bootstrap-servers").isPresent());
+        runner.setNotices(notices);
+        context.getRegistry().bind("outcomeOutbox", new OutcomeOutbox(store));
+        context.getRegistry().bind("outcomeConnectionFactory",
+                new org.springframework.jms.connection.CachingConnectionFactory(jms));
+        LOG.info("Outcome messages: {}", !notices.on() ? "off (relay.outcomes.queue is empty and Kafka is off)"
+                : (outcomesQueue.isBlank() ? "" : "queue " + outcomesQueue)
+                + (settings.optional("relay.kafka.bootstrap-servers").isPresent() ? (outcomesQueue.isBlank() ? ""
+                : ", ") + "Kafka topic " + settings.string("relay.kafka.outcome-topic", "relay.outcomes") : "")
+                + ", and each request's JMSReplyTo");
         // each vendor's circuit (this relay's own) and the pauses (shared through the store), PRODUCT.md §3a
         VendorCircuits circuits = new VendorCircuits(vendors, store, metrics::circuitTransition);
         runner.setCircuits(circuits);
@@ -162,12 +183,13 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("requestFileReader", new RequestFileReader(maxRequestBytes));
         RequestIntake intake = new RequestIntake(validator, store, deadLetters);
         intake.setMetrics(metrics);
+        intake.setNotices(notices);
         context.getRegistry().bind("requestIntake", intake);
         SyncRunner sync = syncJobs(context, settings, profiles, store, intake, dispatcher, metrics);
         context.getRegistry().bind("httpApiKeys", new ApiKeys(settings.optional("relay.http.api-keys").orElse(null),
                 settings.dataDir().resolve("http-api-key")));
         context.getRegistry().bind("httpApi", new HttpApi(intake, messageReader,
-                store, new DeadLetterReplay(settings.deadLetterDir(), intake, store), List.copyOf(vendors.keySet()),
+                store, new DeadLetterReplay(deadLetterIndex, intake, store), List.copyOf(vendors.keySet()),
                 settings.number("relay.http.max-body-bytes", 10_485_760), sync, circuits));
         context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
         context.getRegistry().bind("deliveryRunner", runner);
@@ -290,7 +312,8 @@ public final class RelayConfiguration implements CamelConfiguration {
         }
         EmbeddedBroker broker = new EmbeddedBroker(settings.dataDir().resolve("broker"),
                 settings.optional("relay.broker.embedded-url").orElse(null),
-                settings.string("relay.queue.name", "relay.updates"), embeddedUser, embeddedPassword);
+                settings.string("relay.queue.name", "relay.updates"), embeddedUser, embeddedPassword,
+                settings.optional("relay.outcomes.queue").orElse(null));
         context.addService(broker);
         context.getRegistry().bind("embeddedBroker", broker);
         return new ActiveMQConnectionFactory(broker.clientUrl(), embeddedUser, embeddedPassword);

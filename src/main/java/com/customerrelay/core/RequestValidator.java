@@ -277,6 +277,40 @@ public final class RequestValidator {
         return node == null ? deriveId("") : deriveId(Json.canonical(node));
     }
 
+    /**
+     * The top-level {@code "id"} of a request that could not be read whole — refused for its size with only its start
+     * kept, or broken further on — when that start holds it; else null. Read token by token, so a nested "id" (in
+     * {@code data}) is never taken for it, and reading stops at the first token that is not JSON.
+     */
+    public static String idInStart(String start) {
+        if (start == null || start.isEmpty()) {
+            return null;
+        }
+        try (com.fasterxml.jackson.core.JsonParser parser = Json.MAPPER.getFactory().createParser(start)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (com.fasterxml.jackson.core.JsonToken token = parser.nextToken(); token != null;
+                 token = parser.nextToken()) {
+                if (token == com.fasterxml.jackson.core.JsonToken.END_OBJECT) {
+                    return null;
+                }
+                if (token == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && "id".equals(parser.currentName())) {
+                    if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                        return null;
+                    }
+                    String id = parser.getText();
+                    return id.isBlank() || id.length() > MAX_ID_LENGTH || SafeText.hasUnsafeCharacters(id) ? null : id;
+                }
+                parser.nextToken();
+                parser.skipChildren();
+            }
+        } catch (java.io.IOException | RuntimeException cutOffOrBroken) {
+            return null;
+        }
+        return null;
+    }
+
     /** A stable id from content: the same request sent twice gets the same id. */
     public static String deriveId(String content) {
         try {

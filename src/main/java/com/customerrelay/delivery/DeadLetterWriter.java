@@ -23,9 +23,15 @@ public final class DeadLetterWriter {
     private static final int WRITE_ATTEMPTS = 3;
 
     private final Path dir;
+    private DeadLetterIndex index;
 
     public DeadLetterWriter(Path dir) {
         this.dir = dir;
+    }
+
+    /** The store's index of this folder, told of each letter written (null: none). */
+    public void setIndex(DeadLetterIndex index) {
+        this.index = index;
     }
 
     public Path dir() {
@@ -94,6 +100,7 @@ public final class DeadLetterWriter {
                         SafeText.value(letter.requestId()),
                         letter.vendor() == null ? "(no vendor)" : SafeText.name(letter.vendor()), letter.reason(),
                         SafeText.value(Secrets.mask(letter.message())));
+                indexed(file, letter);
                 return file;
             } catch (IOException | RuntimeException e) {
                 failure = e instanceof IOException io ? io : new IOException(e);
@@ -106,6 +113,22 @@ public final class DeadLetterWriter {
                 SafeText.value(Secrets.mask(String.valueOf(failure.getMessage()))),
                 SafeText.cut(SafeText.escape(Json.write(record)), 20_000));
         return null;
+    }
+
+    private void indexed(Path file, Letter letter) {
+        if (index == null) {
+            return;
+        }
+        try {
+            String name = file.getFileName().toString();
+            // written at the time its name starts with (fileName)
+            index.add(name, letter.requestId(), letter.vendor(), letter.reason(),
+                    Long.parseLong(name.substring(0, name.indexOf('-'))));
+        } catch (RuntimeException e) {
+            // the file is the record; the index learns of it at the next start (DeadLetterIndex.catchUp)
+            LOG.warn("Dead letter {} is not in the store's index yet ({}); it is indexed at the next start",
+                    file.getFileName(), SafeText.value(e.getMessage()));
+        }
     }
 
     private Path writeFile(String name, String text) throws IOException {

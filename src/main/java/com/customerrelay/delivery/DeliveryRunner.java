@@ -38,6 +38,8 @@ public final class DeliveryRunner {
     private static final String FINISHED = "relayFinished";
     /** Exchange property: System.nanoTime() when the vendor's circuit let the delivery call the vendor. */
     private static final String ADMITTED = "relayAdmittedAt";
+    /** Exchange property: the wall-clock time (epoch ms) of {@link #ADMITTED}, kept with the attempt. */
+    private static final String ADMITTED_AT = "relayAdmittedAtMs";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryRunner.class);
 
@@ -48,6 +50,7 @@ public final class DeliveryRunner {
     private Dispatcher dispatcher;
     private DeliveryMetrics metrics;
     private VendorCircuits circuits;
+    private OutcomeNotices notices = new OutcomeNotices(false);
     private final Map<String, AtomicLong> recent = new ConcurrentHashMap<>();
     private final AtomicLong deliveredTotal = new AtomicLong();
 
@@ -69,6 +72,10 @@ public final class DeliveryRunner {
 
     public void setCircuits(VendorCircuits circuits) {
         this.circuits = circuits;
+    }
+
+    public void setNotices(OutcomeNotices notices) {
+        this.notices = notices;
     }
 
     /**
@@ -106,6 +113,7 @@ public final class DeliveryRunner {
             return;
         }
         exchange.setProperty(ADMITTED, System.nanoTime());
+        exchange.setProperty(ADMITTED_AT, System.currentTimeMillis());
         UpdateRequest request = delivery.request();
         exchange.setProperty(REQUEST, request);
         exchange.getMessage().setBody(request);
@@ -198,16 +206,21 @@ public final class DeliveryRunner {
                     + displayNames.getOrDefault(vendor.vendor(), vendor.vendor()) + " was down, its circuit "
                     + circuit.state().label + " since " + java.time.Instant.ofEpochMilli(circuit.since())
                     + "; last failure: " + circuit.lastFailure());
-            return exhausted(delivery, gaveUp, delivery.countedAttempt() - 1, null);
+            return exhausted(delivery, gaveUp, delivery.countedAttempt() - 1, null)
+                    .with(new Attempt(System.currentTimeMillis(), 0, null, "circuit-open", null, null, null));
         }
-        return DeliveryStore.Finish.waitIn(delivery, 0, null);
+        DeliveryStore.Finish held = DeliveryStore.Finish.waitIn(delivery, 0, null);
+        return circuit.state() == VendorCircuit.State.PAUSED ? held
+                : held.with(new Attempt(System.currentTimeMillis(), 0, null, "circuit-open", null, null, null));
     }
 
     /** Ends the delivery as exhausted; {@code call}: the attempt result of the call that ended it (null: none made). */
     private DeliveryStore.Finish exhausted(Delivery delivery, Outcome outcome, int attempts, String call) {
         writeDeadLetter(delivery, "exhausted", outcome, attempts);
         tally(delivery, "exhausted", call);
-        return DeliveryStore.Finish.dead(delivery, errorJson(outcome));
+        String error = errorJson(outcome);
+        return DeliveryStore.Finish.dead(delivery, error)
+                .with(notices.of(delivery, "exhausted", Math.max(0, attempts), null, error));
     }
 
     private static String hours(long ms) {
@@ -217,25 +230,45 @@ public final class DeliveryRunner {
 
     /** What the store is to record for {@code outcome}; a dead letter is written here, before that. */
     private DeliveryStore.Finish finishOf(Exchange exchange, Delivery delivery, Outcome outcome) {
+        Long admitted = exchange.getProperty(ADMITTED, Long.class);
+        if (admitted == null) {
+            return finishOf(delivery, outcome);
+        }
+        exchange.removeProperty(ADMITTED);
+        long nanos = System.nanoTime() - admitted;
+        circuits.of(delivery.vendor()).record(outcome, nanos);
+        DeliveryStore.Finish finish = finishOf(delivery, outcome);
+        String result = switch (finish.status()) {
+            case DeliveryStore.DELIVERED -> "ok";
+            case DeliveryStore.PENDING -> "retry";
+            default -> "failed";
+        };
+        Long at = exchange.getProperty(ADMITTED_AT, Long.class);
+        // a delivered answer's status is camel-http's header: the outcome carries statuses of failures only
+        Integer status = outcome.httpStatus() != null ? outcome.httpStatus()
+                : exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        return finish.with(new Attempt(at == null ? System.currentTimeMillis() : at, nanos / 1_000_000,
+                status, result, outcome.vendorMessage(), outcome.vendorCode(), outcome.vendorRecordId()));
+    }
+
+    private DeliveryStore.Finish finishOf(Delivery delivery, Outcome outcome) {
         VendorSettings vendor = settings.get(delivery.vendor());
         VendorCircuit circuit = circuits.of(delivery.vendor());
-        Long admitted = exchange.getProperty(ADMITTED, Long.class);
-        if (admitted != null) {
-            exchange.removeProperty(ADMITTED);
-            circuit.record(outcome, System.nanoTime() - admitted);
-        }
         switch (outcome.type()) {
             case DELIVERED -> {
                 tally(delivery, "delivered", "ok");
                 deliveredTotal.incrementAndGet();
                 LOG.debug("Delivered request {} to {} (attempt {})", delivery.requestId(), delivery.vendor(),
                         delivery.attempt());
-                return DeliveryStore.Finish.delivered(delivery);
+                return DeliveryStore.Finish.delivered(delivery).with(notices.of(delivery, "delivered",
+                        delivery.countedAttempt(), outcome.vendorRecordId(), null));
             }
             case REJECTED -> {
                 writeDeadLetter(delivery, "rejected", outcome, delivery.countedAttempt());
                 tally(delivery, "rejected", "failed");
-                return DeliveryStore.Finish.dead(delivery, errorJson(outcome));
+                String error = errorJson(outcome);
+                return DeliveryStore.Finish.dead(delivery, error).with(notices.of(delivery, "rejected",
+                        delivery.countedAttempt(), null, error));
             }
             case RETRY -> {
                 // a call that says the vendor is down does not use up the delivery's attempts (PRODUCT.md §3a)
@@ -243,10 +276,9 @@ public final class DeliveryRunner {
                 int counted = delivery.countedAttempt() - (down ? 1 : 0);
                 long age = System.currentTimeMillis() - delivery.createdAt();
                 if (age >= circuit.giveUpAfterMs()) {
-                    return exhausted(delivery, new Outcome(outcome.type(), outcome.message() + "; given up "
+                    return exhausted(delivery, outcome.withMessage(outcome.message() + "; given up "
                             + hours(circuit.giveUpAfterMs()) + " h after its acceptance (relay.vendors."
-                            + vendor.vendor() + ".give-up-after-hours)", outcome.httpStatus(), outcome.vendorMessage(),
-                            outcome.vendorCode(), null, outcome.unreachable()), counted, "failed");
+                            + vendor.vendor() + ".give-up-after-hours)"), counted, "failed");
                 }
                 if (!down && counted >= vendor.maxAttempts()) {
                     return exhausted(delivery, outcome, counted, "failed");
@@ -286,7 +318,9 @@ public final class DeliveryRunner {
                 + " was already delivered; this one occurred at " + java.time.Instant.ofEpochMilli(delivery.occurredAt());
         tally(delivery, "skipped", null);
         LOG.info("Request {} to {} {}", SafeText.value(delivery.requestId()), delivery.vendor(), reason);
-        return DeliveryStore.Finish.skipped(delivery, Json.write(Json.object().put("message", reason)));
+        String reasonJson = Json.write(Json.object().put("message", reason));
+        return DeliveryStore.Finish.skipped(delivery, reasonJson)
+                .with(notices.of(delivery, "skipped", delivery.countedAttempt() - 1, null, reasonJson));
     }
 
     /**

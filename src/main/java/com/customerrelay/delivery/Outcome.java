@@ -3,15 +3,27 @@ package com.customerrelay.delivery;
 /**
  * What one attempt at a delivery came to. {@code message} must already be free of secrets; vendor texts
  * are kept apart so the dead letter can carry them. {@code unreachable}: the call got no answer at all (no
- * connection, the connection dropped, no answer within timeout-ms).
+ * connection, the connection dropped, no answer within timeout-ms). {@code vendorRecordId}: the vendor's own id of
+ * the record a delivery wrote, where its answer carries one (RPM's ContactID, Expandable's CUST_CONTACT).
  */
 public record Outcome(Type type, String message, Integer httpStatus, String vendorMessage, String vendorCode,
-                      Long retryAfterMs, boolean unreachable) {
+                      Long retryAfterMs, boolean unreachable, String vendorRecordId) {
 
     public enum Type { DELIVERED, RETRY, REJECTED }
 
     public static Outcome delivered() {
-        return new Outcome(Type.DELIVERED, null, null, null, null, null, false);
+        return delivered(null);
+    }
+
+    /** Delivered; the vendor's answer named the record it wrote {@code vendorRecordId} (null: it named none). */
+    public static Outcome delivered(String vendorRecordId) {
+        return new Outcome(Type.DELIVERED, null, null, null, null, null, false, vendorRecordId);
+    }
+
+    /** This outcome with another message (its status and vendor texts kept). */
+    public Outcome withMessage(String message) {
+        return new Outcome(type, message, httpStatus, vendorMessage, vendorCode, retryAfterMs, unreachable,
+                vendorRecordId);
     }
 
     /** A failure of the relay's side of an attempt, not an answer of the vendor: tried again, counted. */
@@ -21,16 +33,16 @@ public record Outcome(Type type, String message, Integer httpStatus, String vend
 
     public static Outcome retry(String message, Integer status, String vendorMessage, String vendorCode,
                                 Long retryAfterMs) {
-        return new Outcome(Type.RETRY, message, status, vendorMessage, vendorCode, retryAfterMs, false);
+        return new Outcome(Type.RETRY, message, status, vendorMessage, vendorCode, retryAfterMs, false, null);
     }
 
     /** The vendor could not be reached or did not answer: tried again, and a sign that the vendor is down. */
     public static Outcome unreachable(String message) {
-        return new Outcome(Type.RETRY, message, null, null, null, null, true);
+        return new Outcome(Type.RETRY, message, null, null, null, null, true, null);
     }
 
     public static Outcome rejected(String message, Integer status, String vendorMessage, String vendorCode) {
-        return new Outcome(Type.REJECTED, message, status, vendorMessage, vendorCode, null, false);
+        return new Outcome(Type.REJECTED, message, status, vendorMessage, vendorCode, null, false, null);
     }
 
     /**

@@ -3,6 +3,8 @@ package com.customerrelay.http;
 import com.customerrelay.core.Json;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
+import com.customerrelay.delivery.Attempt;
+import com.customerrelay.delivery.DeadLetterIndex;
 import com.customerrelay.delivery.DeliveryStore;
 import com.customerrelay.delivery.VendorCircuit;
 import com.customerrelay.delivery.VendorCircuits;
@@ -76,12 +78,14 @@ public final class HttpApi {
         }
         List<IntakeItem> items;
         try {
+            // X-Correlation-Id: carried by the requests' outcome messages (PRODUCT.md §8)
+            String correlationId = exchange.getMessage().getHeader("X-Correlation-Id", String.class);
             items = reader.read(body, "the body of POST /updates", index -> {
                 ObjectNode source = Json.object().put("intake", "http").put("name", "POST /updates");
                 if (index != null) {
                     source.put("index", index);
                 }
-                return source;
+                return RequestBodyReader.withReply(source, correlationId, null);
             });
         } catch (JsonProcessingException e) {
             throw new ApiProblem(400, "the body is not JSON: " + SafeText.value(e.getOriginalMessage())
@@ -145,17 +149,59 @@ public final class HttpApi {
                     skipped.add(field);
                 }
             }
+            // the last 20 attempts, oldest first (PRODUCT.md §7); "attempts" itself is the count, as it was
+            ArrayNode attempts = one.putArray("lastAttempts");
+            for (Attempt a : store.attemptsOf(d.id())) {
+                ObjectNode entry = attempts.addObject().put("at", Instant.ofEpochMilli(a.at()).toString())
+                        .put("seconds", a.millis() / 1000.0).put("result", a.result());
+                if (a.httpStatus() != null) {
+                    entry.put("httpStatus", a.httpStatus());
+                }
+                putIfSet(entry, "vendorMessage", a.vendorMessage());
+                putIfSet(entry, "vendorCode", a.vendorCode());
+                putIfSet(entry, "vendorRecordId", a.vendorRecordId());
+            }
         }
         answer(exchange, 200, answer);
     }
 
-    /** GET /dead-letters?vendor=&reason=&limit=: the dead letters not yet replayed, newest first. */
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
+    }
+
+    /** {@code before}: an ISO instant or epoch milliseconds; null when not given. */
+    private static Long instant(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return text.chars().allMatch(Character::isDigit) ? Long.parseLong(text) : Instant.parse(text).toEpochMilli();
+        } catch (RuntimeException e) {
+            throw new ApiProblem(400, "before must be an instant such as 2026-11-22T10:15:00Z or epoch milliseconds, "
+                    + "not " + SafeText.value(text));
+        }
+    }
+
+    private static void putIfSet(ObjectNode node, String name, String value) {
+        if (value != null) {
+            node.put(name, value);
+        }
+    }
+
+    /**
+     * GET /dead-letters?vendor=&reason=&requestId=&before=&limit=: the dead letters not yet replayed, newest first,
+     * found through the store's index; {@code before} (an instant, or epoch ms) pages back to those written before it.
+     */
     public void deadLetters(Exchange exchange) {
-        String vendor = exchange.getMessage().getHeader("vendor", String.class);
-        String reason = exchange.getMessage().getHeader("reason", String.class);
+        String vendor = blankToNull(exchange.getMessage().getHeader("vendor", String.class));
+        String reason = blankToNull(exchange.getMessage().getHeader("reason", String.class));
+        String requestId = blankToNull(exchange.getMessage().getHeader("requestId", String.class));
+        Long before = instant(exchange.getMessage().getHeader("before", String.class));
         int limit = limit(exchange.getMessage().getHeader("limit", String.class));
         ArrayNode answer = Json.MAPPER.createArrayNode();
-        for (DeadLetterReplay.Letter letter : deadLetters.list(letter -> matches(letter, vendor)
+        DeadLetterIndex.Query query = new DeadLetterIndex.Query(vendor, reason,
+                requestId == null ? null : List.of(requestId), before);
+        for (DeadLetterReplay.Letter letter : deadLetters.list(query, letter -> matches(letter, vendor)
                 && matches(letter.path("reason"), reason), limit)) {
             ObjectNode record = letter.record().deepCopy();
             record.put("file", letter.file().getFileName().toString());
@@ -177,8 +223,10 @@ public final class HttpApi {
                     + "or {\"all\":true}");
         }
         Predicate<JsonNode> which;
+        DeadLetterIndex.Query query;
         if (filter != null && filter.path("all").asBoolean(false)) {
             which = letter -> true;
+            query = DeadLetterIndex.Query.ALL;
         } else if (filter != null && filter.path("requestIds").isArray()) {
             Set<String> ids = new HashSet<>();
             filter.path("requestIds").forEach(id -> ids.add(id.asText()));
@@ -188,15 +236,17 @@ public final class HttpApi {
             String reason = filter.path("reason").asText(null);
             which = letter -> ids.contains(letter.path("requestId").asText()) && matches(letter, vendor)
                     && matches(letter.path("reason"), reason);
+            query = new DeadLetterIndex.Query(blankToNull(vendor), blankToNull(reason), ids, null);
         } else if (filter != null && (filter.hasNonNull("vendor") || filter.hasNonNull("reason"))) {
             String vendor = filter.path("vendor").asText(null);
             String reason = filter.path("reason").asText(null);
             which = letter -> matches(letter, vendor) && matches(letter.path("reason"), reason);
+            query = new DeadLetterIndex.Query(blankToNull(vendor), blankToNull(reason), null, null);
         } else {
             throw new ApiProblem(400, "say which dead letters to replay: {\"requestIds\":[…]}, "
                     + "{\"vendor\":…,\"reason\":…} or {\"all\":true}");
         }
-        answer(exchange, 200, Json.object().put("replayed", deadLetters.replay(which)));
+        answer(exchange, 200, Json.object().put("replayed", deadLetters.replay(query, which)));
     }
 
     /**

@@ -2,6 +2,7 @@ package com.customerrelay.intake;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.core.SafeText;
+import com.customerrelay.delivery.DeadLetterIndex;
 import com.customerrelay.delivery.DeliveryStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,9 +37,11 @@ public final class DeadLetterReplay {
     private final Path dir;
     private final RequestIntake intake;
     private final DeliveryStore store;
+    private final DeadLetterIndex index;
 
-    public DeadLetterReplay(Path dir, RequestIntake intake, DeliveryStore store) {
-        this.dir = dir;
+    public DeadLetterReplay(DeadLetterIndex index, RequestIntake intake, DeliveryStore store) {
+        this.dir = index.dir();
+        this.index = index;
         this.intake = intake;
         this.store = store;
     }
@@ -47,37 +50,27 @@ public final class DeadLetterReplay {
     public record Letter(Path file, ObjectNode record) {
     }
 
-    /** The dead letters not yet replayed that {@code filter} matches, newest first, at most {@code limit}. */
-    public List<Letter> list(Predicate<JsonNode> filter, int limit) {
+    /**
+     * The dead letters not yet replayed that the store's index finds for {@code query} and {@code filter} matches,
+     * newest first, at most {@code limit}: only the files listed are read.
+     */
+    public List<Letter> list(DeadLetterIndex.Query query, Predicate<JsonNode> filter, int limit) {
         List<Letter> letters = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return letters;
-        }
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(dir)) {
-            files = listing.filter(f -> f.getFileName().toString().endsWith(".json") && Files.isRegularFile(f))
-                    .sorted(Comparator.comparing(DeadLetterReplay::modified).reversed()).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the dead letters in " + dir + ": " + e.getMessage(), e);
-        }
-        for (Path file : files) {
-            if (letters.size() >= limit) {
-                break;
-            }
-            ObjectNode record = read(file);
+        for (DeadLetterIndex.Entry entry : index.list(query, limit)) {
+            ObjectNode record = read(entry.file());
             if (record != null && filter.test(record)) {
-                letters.add(new Letter(file, record));
+                letters.add(new Letter(entry.file(), record));
             }
         }
         return letters;
     }
 
-    /** Replays the dead letters {@code filter} matches; returns how many were sent on their way again. */
-    public int replay(Predicate<JsonNode> filter) {
+    /** Replays the dead letters {@code query} finds and {@code filter} matches; returns how many were sent again. */
+    public int replay(DeadLetterIndex.Query query, Predicate<JsonNode> filter) {
         int replayed = 0;
         // oldest first, by when each was first attempted: updates of one record then go out again in the order they
         // were accepted, and the newer data ends up at the vendor (newest first, the older update would be sent last)
-        List<Letter> letters = new ArrayList<>(list(filter, Integer.MAX_VALUE));
+        List<Letter> letters = new ArrayList<>(list(query, filter, Integer.MAX_VALUE));
         letters.sort(Comparator.comparingLong((Letter l) -> firstAttempt(l.record()))
                 .thenComparingLong(l -> modified(l.file())));
         for (Letter letter : letters) {
@@ -122,6 +115,7 @@ public final class DeadLetterReplay {
             Path target = dir.resolve(".replayed");
             Files.createDirectories(target);
             Files.move(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            index.remove(List.of(file.getFileName().toString()));
         } catch (IOException e) {
             LOG.warn("Replayed dead letter {} could not be moved to .replayed/: {}", file.getFileName(),
                     SafeText.value(e.getMessage()));

@@ -1,6 +1,8 @@
 package com.customerrelay.intake;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.core.SafeText;
+import com.customerrelay.delivery.OutcomeNotices;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -55,7 +57,10 @@ public final class RequestBodyReader {
         }
         String messageId = message.getJMSMessageID();
         String what = "message " + messageId + " on " + queue;
-        Function<Integer, ObjectNode> sourceOf = index -> source(messageId, index);
+        // where its requests' outcome messages are also to go, and what they are to carry (PRODUCT.md §8)
+        String correlationId = message.getJMSCorrelationID();
+        String replyTo = replyTo(message.getJMSReplyTo());
+        Function<Integer, ObjectNode> sourceOf = index -> withReply(source(messageId, index), correlationId, replyTo);
         if (message instanceof BytesMessage bytes) {
             bytes.reset(); // read from its start, also when redelivered to this bean
             long length = bytes.getBodyLength();
@@ -77,7 +82,7 @@ public final class RequestBodyReader {
                         RequestFileReader.OVERSIZED_HEAD_BYTES)), length, maxMessageBytes,
                         "one message (relay.queue.max-message-bytes)", sourceOf.apply(null)));
             }
-            return items(body, messageId);
+            return items(body.getBytes(StandardCharsets.UTF_8), what, "one message", sourceOf);
         }
         return List.of(new IntakeItem(null, "", what + " is a " + message.getClass().getSimpleName()
                 + ", not a text or bytes message: a body is one request or a JSON array of them, as text or bytes",
@@ -204,6 +209,28 @@ public final class RequestBodyReader {
     private static String head(byte[] bytes, int start) {
         int length = Math.min(RequestFileReader.OVERSIZED_HEAD_BYTES, bytes.length - start);
         return new String(bytes, start, length, StandardCharsets.UTF_8);
+    }
+
+    /** A JMSReplyTo as the path of a camel-jms endpoint (queue:name, topic:name), or null. */
+    static String replyTo(jakarta.jms.Destination destination) throws JMSException {
+        if (destination instanceof jakarta.jms.Queue q) {
+            return "queue:" + q.getQueueName();
+        }
+        if (destination instanceof jakarta.jms.Topic t) {
+            return "topic:" + t.getTopicName();
+        }
+        return null;
+    }
+
+    /** {@code source} with the correlation id and reply address its request came with, where it had them. */
+    public static ObjectNode withReply(ObjectNode source, String correlationId, String replyTo) {
+        if (correlationId != null && !correlationId.isEmpty()) {
+            source.put(OutcomeNotices.CORRELATION_ID, SafeText.cut(correlationId, 300));
+        }
+        if (replyTo != null) {
+            source.put(OutcomeNotices.REPLY_TO, replyTo);
+        }
+        return source;
     }
 
     private ObjectNode source(String messageId, Integer index) {

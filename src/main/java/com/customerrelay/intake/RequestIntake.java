@@ -7,6 +7,8 @@ import com.customerrelay.core.UpdateRequest;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.delivery.DeadLetterWriter;
 import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.delivery.OutcomeNotice;
+import com.customerrelay.delivery.OutcomeNotices;
 import com.customerrelay.delivery.StoreUnavailableException;
 import com.customerrelay.observe.RelayMetrics;
 import org.slf4j.Logger;
@@ -40,6 +42,7 @@ public final class RequestIntake {
     private final DeadLetterWriter deadLetters;
     private final Map<String, AtomicLongArray> tallies = new ConcurrentHashMap<>();
     private RelayMetrics metrics;
+    private OutcomeNotices notices = new OutcomeNotices(false);
 
     /** What became of one item handed to {@link #acceptAll}: the vendors per result, and the messages of the invalid. */
     public record Receipt(IntakeItem item, List<String> accepted, List<String> duplicates, List<String> invalid) {
@@ -58,6 +61,10 @@ public final class RequestIntake {
 
     public void setMetrics(RelayMetrics metrics) {
         this.metrics = metrics;
+    }
+
+    public void setNotices(OutcomeNotices notices) {
+        this.notices = notices;
     }
 
     /**
@@ -225,12 +232,26 @@ public final class RequestIntake {
         }
         deadLetters.write(new DeadLetterWriter.Letter(id, vendor, kind, "invalid", message, null, null, null, 0, null,
                 null, item.source(), item.json(), item.json() == null ? item.rawText() : null));
+        OutcomeNotice notice = notices.invalid(id, vendor, item.source(), message);
+        if (notice != null) {
+            try {
+                store.addToOutbox(notice);
+            } catch (StoreUnavailableException e) {
+                // its dead letter is written; only its outcome message is lost, and the log says so
+                LOG.warn("The outcome message of invalid request {} could not be kept: {}", SafeText.value(id),
+                        SafeText.value(e.getMessage()));
+            }
+        }
     }
 
     /** The request's id as the validator would give it: its own, or one derived from its content or raw text. */
     private static String idOf(IntakeItem item) {
-        return item.json() == null ? RequestValidator.deriveId(String.valueOf(item.rawText()))
-                : RequestValidator.idOf(item.json());
+        if (item.json() == null) {
+            // a request refused for its size keeps the id its kept start names, so its producer finds it by that id
+            String given = RequestValidator.idInStart(item.rawText());
+            return given != null ? given : RequestValidator.deriveId(String.valueOf(item.rawText()));
+        }
+        return RequestValidator.idOf(item.json());
     }
 
     private AtomicLongArray tally(IntakeItem item) {

@@ -38,14 +38,15 @@ public final class KafkaRecords {
             String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
             int partition = message.getHeader(KafkaConstants.PARTITION, Integer.class);
             long offset = message.getHeader(KafkaConstants.OFFSET, Long.class);
+            String correlationId = message.getHeader("relay-correlation-id", String.class);
             byte[] value = message.getBody(byte[].class);
             String what = "record " + offset + " of partition " + partition + " of topic " + topic;
             if (value == null) {
                 items.add(new IntakeItem(null, "", what + " has no value (a tombstone): there is no request in it",
-                        source(topic, partition, offset, null)));
+                        RequestBodyReader.withReply(source(topic, partition, offset, null), correlationId, null)));
             } else {
-                items.addAll(reader.items(value, what, "one record",
-                        index -> source(topic, partition, offset, index)));
+                items.addAll(reader.items(value, what, "one record", index -> RequestBodyReader.withReply(
+                        source(topic, partition, offset, index), correlationId, null)));
             }
         }
         return items;

@@ -56,6 +56,17 @@ public final class EmbeddedBroker implements Service {
      */
     public EmbeddedBroker(Path dir, String tcpUrl, String intakeQueue, String user, String password)
             throws Exception {
+        this(dir, tcpUrl, intakeQueue, user, password, null);
+    }
+
+    /**
+     * @param outcomesQueue relay.outcomes.queue (null: none): made at start as a durable anycast queue like the
+     *                      intake's, so outcomes published before any consumer attached are kept for it; paged to
+     *                      disk beyond {@link #OUTCOMES_IN_MEMORY_BYTES}, so a consumer that is slow or absent
+     *                      grows the journal, not the relay's memory
+     */
+    public EmbeddedBroker(Path dir, String tcpUrl, String intakeQueue, String user, String password,
+                          String outcomesQueue) throws Exception {
         int id = IN_VM_IDS.incrementAndGet();
         this.inVmUrl = "vm://" + id;
         Configuration config = new ConfigurationImpl()
@@ -82,6 +93,16 @@ public final class EmbeddedBroker implements Service {
             config.addAddressSetting(intakeQueue, addressSettings()
                     .setDefaultAddressRoutingType(RoutingType.ANYCAST)
                     .setDefaultQueueRoutingType(RoutingType.ANYCAST));
+        }
+        if (outcomesQueue != null && !outcomesQueue.isBlank()) {
+            config.addQueueConfiguration(QueueConfiguration.of(outcomesQueue).setAddress(outcomesQueue)
+                    .setRoutingType(RoutingType.ANYCAST).setDurable(true));
+            config.addAddressSetting(outcomesQueue, addressSettings()
+                    .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                    .setDefaultQueueRoutingType(RoutingType.ANYCAST)
+                    .setMaxSizeBytes(OUTCOMES_IN_MEMORY_BYTES)
+                    .setAddressFullMessagePolicy(org.apache.activemq.artemis.core.settings.impl
+                            .AddressFullMessagePolicy.PAGE));
         }
         server.setConfiguration(config);
         if (user != null) {
@@ -124,6 +145,9 @@ public final class EmbeddedBroker implements Service {
             return "OneCredential[" + user + "]";
         }
     }
+
+    /** The most bytes of outcome messages the broker holds in memory; more are paged to disk. */
+    static final long OUTCOMES_IN_MEMORY_BYTES = 10L * 1024 * 1024;
 
     /** Never drop a message: redelivered with growing delays, however often. */
     private static AddressSettings addressSettings() {

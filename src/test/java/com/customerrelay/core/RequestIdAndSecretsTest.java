@@ -16,6 +16,17 @@ class RequestIdAndSecretsTest {
     }
 
     @Test
+    void theIdOfARequestCutOffIsTakenFromItsTopLevelOnly() {
+        assertThat(RequestValidator.idInStart("{\"kind\":\"contact\",\"id\":\"crm-9\",\"data\":{\"notes\":\"nnnn…"))
+                .isEqualTo("crm-9");
+        assertThat(RequestValidator.idInStart("{\"data\":{\"id\":\"nested\"},\"kind\":\"con…")).as("nested").isNull();
+        assertThat(RequestValidator.idInStart("{\"data\":{\"notes\":\"nnnn…")).as("not in the start").isNull();
+        assertThat(RequestValidator.idInStart("{\"id\":42,")).as("not a string").isNull();
+        assertThat(RequestValidator.idInStart("not json {\"id\":\"x\"}")).isNull();
+        assertThat(RequestValidator.idInStart("[{\"id\":\"in-an-array\"}")).isNull();
+    }
+
+    @Test
     void registeredSecretsAndSecretNamedMembersAreMasked() throws Exception {
         Secrets.register("s3cr3t-value-123");
         assertThat(Secrets.mask("login s3cr3t-value-123 failed")).isEqualTo("login *** failed");

@@ -73,12 +73,14 @@ class OversizedRequestTest {
         assertThat(line.at("/error/message").asText()).contains("line 2 of big.ndjson is "
                 + big("too-big-line", 50_000).length() + " bytes, over the limit of 4096 bytes");
         assertThat(line.path("request").asText()).startsWith("{\"id\":\"too-big-line\"").hasSizeLessThan(400);
+        assertThat(line.path("requestId").asText()).as("the id its kept start names").isEqualTo("too-big-line");
         JsonNode element = letters.stream().filter(l -> l.at("/source/name").asText().equals("big.json")).findFirst()
                 .orElseThrow();
         assertThat(element.at("/source/line").asInt()).isEqualTo(3);
         assertThat(element.at("/error/message").asText()).contains("array element 1 of big.json (line 3)")
                 .contains("over the limit of 4096 bytes");
         assertThat(element.path("request").asText()).startsWith("{\"id\":\"too-big-element\"").hasSizeLessThan(400);
+        assertThat(element.path("requestId").asText()).isEqualTo("too-big-element");
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -99,6 +100,17 @@ class ConsoleBrowserTest {
         WebElement row = browser.findElement(By.cssSelector("#dead tr[data-request='locked-1']"));
         assertThat(row.getText()).contains("expandable").contains("exhausted").contains("locked");
         assertThat(browser.findElements(By.cssSelector("#dead tbody tr"))).as("the replayed one is gone").hasSize(1);
+
+        // a click on the dead letter's request shows its delivery and each attempt with the vendor's answer
+        row.findElement(By.cssSelector("td.request-link")).click();
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> !browser.findElements(
+                By.cssSelector("#request table.attempts[data-vendor='expandable'] tr")).isEmpty());
+        List<WebElement> attempts = browser.findElements(
+                By.cssSelector("#request table.attempts[data-vendor='expandable'] tr"));
+        assertThat(attempts.size() - 1).as("one row per attempt").isEqualTo(relay.store().statusOf("locked-1")
+                .get(0).attempts());
+        assertThat(attempts.get(1).getText()).contains("500").contains("failed").contains("Contact record is locked");
+        assertThat(text("#request")).contains("expandable: dead");
 
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(okJson("{}")));
         row.findElement(By.cssSelector("button.replay")).click();

@@ -110,8 +110,9 @@ class KafkaCrashTest {
                     + "relay_delivery group by request_id having count(*) > 1) order by request_id, id"))
                     .isEqualTo(RECORDS);
         }
+        // the folder holds only its hidden .index-id (the store's index of it), no dead letter
         assertThat(dir.resolve("dead-letter")).as("no dead letters").satisfiesAnyOf(
-                d -> assertThat(d).doesNotExist(), d -> assertThat(d).isEmptyDirectory());
+                d -> assertThat(d).doesNotExist(), d -> assertThat(d).isDirectoryNotContaining("glob:**.json"));
         int repeats = vendor.total() - RECORDS;
         System.out.printf("Kafka crash test: %d records, killed after %d delivered and %d committed; %d HTTP calls "
                 + "repeated%n", RECORDS, atKill, committedAtKill, repeats);

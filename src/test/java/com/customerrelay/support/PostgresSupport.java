@@ -53,6 +53,10 @@ public final class PostgresSupport {
             s.execute("drop table if exists relay_sync_run");
             s.execute("drop table if exists relay_vendor_pause");
             s.execute("drop table if exists relay_accept_turn");
+            s.execute("drop table if exists relay_outbox");
+            s.execute("drop table if exists relay_outbox_turn");
+            s.execute("drop table if exists relay_attempt");
+            s.execute("drop table if exists relay_dead_letter");
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at " + url + " is not usable: " + e.getMessage(), e);
         }

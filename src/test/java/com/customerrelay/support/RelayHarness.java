@@ -200,7 +200,7 @@ public final class RelayHarness implements AutoCloseable {
         }
         try (Stream<Path> files = Files.list(deadLetterDir())) {
             List<String> texts = new ArrayList<>();
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
                 texts.add(Files.readString(file));
             }
             return texts;

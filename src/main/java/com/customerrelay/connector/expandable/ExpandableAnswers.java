@@ -20,7 +20,7 @@ public final class ExpandableAnswers {
 
     static Outcome classify(VendorAnswer answer) {
         if (answer.ok()) {
-            return Outcome.delivered();
+            return Outcome.delivered(contactOf(answer));
         }
         Error error = Error.of(answer);
         if (answer.status() == 401) {
@@ -32,6 +32,17 @@ public final class ExpandableAnswers {
             return Outcome.retry(message, answer.status(), error.message, error.code, answer.retryAfterMs());
         }
         return Outcome.rejected(message, answer.status(), error.message, error.code);
+    }
+
+    /** CUST_CONTACT of the contact the answer gives back, or null. */
+    private static String contactOf(VendorAnswer answer) {
+        try {
+            JsonNode id = Json.parse(answer.body() == null || answer.body().isBlank() ? "{}" : answer.body())
+                    .path("CUST_CONTACT");
+            return id.isValueNode() && !id.isNull() ? id.asText() : null;
+        } catch (Exception notJson) {
+            return null;
+        }
     }
 
     /** MESSAGE and MESSAGE_CODE of an error answer, or its first line of text. */

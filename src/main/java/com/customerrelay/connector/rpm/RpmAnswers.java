@@ -46,8 +46,9 @@ public final class RpmAnswers {
     /** RPM's answer to {@code CustomerContactEdit}. */
     public Outcome edit(Exchange exchange) {
         try {
-            result(VendorAnswer.of(exchange), "CustomerContactEdit");
-            return Outcome.delivered();
+            JsonNode result = result(VendorAnswer.of(exchange), "CustomerContactEdit");
+            JsonNode id = result.path("Contact").path("ContactID");
+            return Outcome.delivered(id.isValueNode() && !id.isNull() ? id.asText() : null);
         } catch (OutcomeException failure) {
             return failure.outcome();
         }

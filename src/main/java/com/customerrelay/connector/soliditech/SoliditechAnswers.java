@@ -89,7 +89,8 @@ public final class SoliditechAnswers {
         if (error != null) {
             return Outcome.rejected("Soliditech answered " + status + " with an error: " + error, status, error, null);
         }
-        return Outcome.delivered();
+        JsonNode id = body.path("result").path("id");
+        return Outcome.delivered(id.isValueNode() && !id.isNull() ? id.asText() : null);
     }
 
     /** The error text of an answer: result.error, error, or errors/message beside it. */
