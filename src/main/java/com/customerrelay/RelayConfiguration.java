@@ -135,14 +135,13 @@ public final class RelayConfiguration implements CamelConfiguration {
         runner.setDispatcher(dispatcher);
         runner.setMetrics(metrics);
         // outcome messages (PRODUCT.md §8): written to the store's outbox with each outcome, published by
-        // routes/outcomes.camel.yaml through a cached connection (camel-jms would otherwise open one per message)
+        // routes/outcomes.camel.yaml through a cached connection
         String outcomesQueue = settings.optional("relay.outcomes.queue").orElse("");
         OutcomeNotices notices = new OutcomeNotices(!outcomesQueue.isBlank()
                 || settings.optional("relay.kafka.bootstrap-servers").isPresent());
         runner.setNotices(notices);
-        context.getRegistry().bind("outcomeOutbox", new OutcomeOutbox(store));
-        context.getRegistry().bind("outcomeConnectionFactory",
-                new org.springframework.jms.connection.CachingConnectionFactory(jms));
+        context.getRegistry().bind("outcomeOutbox", new OutcomeOutbox(store, outcomesQueue,
+                new org.springframework.jms.connection.CachingConnectionFactory(jms)));
         LOG.info("Outcome messages: {}", !notices.on() ? "off (relay.outcomes.queue is empty and Kafka is off)"
                 : (outcomesQueue.isBlank() ? "" : "queue " + outcomesQueue)
                 + (settings.optional("relay.kafka.bootstrap-servers").isPresent() ? (outcomesQueue.isBlank() ? ""
