@@ -79,8 +79,12 @@ public final class DeadLetterIndex {
             PrivateFiles.write(file, id);
             return id;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot keep the dead-letter folder's id in " + file + ": "
-                    + e.getMessage(), e);
+            // a folder that cannot be written does not stop the relay (each dead letter is then reported in the log
+            // instead): its id is made from its path until the folder can hold its own
+            LOG.warn("Dead-letter index: cannot keep the folder's id in {} ({}); using one made from its path",
+                    file, SafeText.value(e.getMessage()));
+            return UUID.nameUUIDFromBytes(dir.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8))
+                    .toString();
         }
     }
 
