@@ -14,8 +14,8 @@ import java.util.UUID;
 /**
  * The store's side of the outcomes route ({@code routes/outcomes.camel.yaml}): hands it a round of the outbox's
  * waiting messages in the order they were written, publishes the round to the broker, makes it Kafka records, and
- * removes the round once acknowledged. A round whose publishing failed stays, and with it every later one, so one record's
- * outcomes never pass each other; the route then waits a little longer each time (up to {@link #MAX_PAUSE_MS})
+ * removes the round once acknowledged. A round whose publishing failed stays, and with it every later one, so one
+ * record's outcomes never pass each other; the route then waits a little longer each time (up to {@link #MAX_PAUSE_MS})
  * instead of trying the broker every poll. Called by the route's one timer thread.
  */
 public final class OutcomeOutbox {
