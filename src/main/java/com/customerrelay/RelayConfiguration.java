@@ -13,12 +13,18 @@ import com.customerrelay.delivery.CallPacing;
 import com.customerrelay.delivery.DeadLetterIndex;
 import com.customerrelay.delivery.DeadLetterWriter;
 import com.customerrelay.delivery.DeliveryRunner;
-import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.delivery.DeliveryAcceptance;
+import com.customerrelay.delivery.DeliveryPurge;
+import com.customerrelay.delivery.DeliveryQueries;
+import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.delivery.DispatchRounds;
 import com.customerrelay.delivery.Dispatcher;
 import com.customerrelay.delivery.OutcomeNotices;
+import com.customerrelay.delivery.OutboxTable;
 import com.customerrelay.delivery.OutcomeOutbox;
 import com.customerrelay.delivery.VendorCircuit;
 import com.customerrelay.delivery.VendorCircuits;
+import com.customerrelay.delivery.VendorPauses;
 import com.customerrelay.delivery.VendorUrls;
 import com.customerrelay.http.ApiKeys;
 import com.customerrelay.http.HttpApi;
@@ -35,6 +41,7 @@ import com.customerrelay.observe.VendorCircuitsHealthCheck;
 import com.customerrelay.queue.EmbeddedBroker;
 import com.customerrelay.intake.RequestBodyReader;
 import com.customerrelay.sandbox.SandboxServer;
+import com.customerrelay.store.StateStore;
 import com.customerrelay.sync.SyncJob;
 import com.customerrelay.sync.SyncJobRoutes;
 import com.customerrelay.sync.SyncRunner;
@@ -72,8 +79,10 @@ public final class RelayConfiguration implements CamelConfiguration {
 
         // the data folder holds the store and the broker journal, personal data both: owner-only when made here
         com.customerrelay.core.PrivateFiles.createDirectories(settings.dataDir());
-        DeliveryStore store = DeliveryStore.open(settings, profiles.stream().map(VendorProfile::name).toList());
+        StateStore store = StateStore.open(settings, profiles.stream().map(VendorProfile::name).toList());
         context.addService(store);
+        DeliveryQueries queries = new DeliveryQueries(store);
+        OutboxTable outbox = new OutboxTable(store);
         DeadLetterWriter deadLetters = new DeadLetterWriter(settings.deadLetterDir());
         // the store's index of the dead-letter folder: listing the newest few reads a few files, not the folder
         DeadLetterIndex deadLetterIndex = new DeadLetterIndex(store, settings.deadLetterDir());
@@ -129,9 +138,10 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("requestBodyReader", messageReader);
         context.getRegistry().bind("kafkaRecords", new KafkaRecords(messageReader));
 
-        DeliveryRunner runner = new DeliveryRunner(store, deadLetters, vendors, displayNames);
-        Dispatcher dispatcher = new Dispatcher(store, vendors, callsPerAttempt, context.createProducerTemplate(),
-                context.getExecutorServiceManager().newSingleThreadExecutor(store, "relay-dispatcher"));
+        DeliveryRunner runner = new DeliveryRunner(queries, deadLetters, vendors, displayNames);
+        DispatchRounds rounds = new DispatchRounds(store);
+        Dispatcher dispatcher = new Dispatcher(rounds, vendors, callsPerAttempt, context.createProducerTemplate(),
+                context.getExecutorServiceManager().newSingleThreadExecutor(rounds, "relay-dispatcher"));
         runner.setDispatcher(dispatcher);
         runner.setMetrics(metrics);
         // outcome messages (PRODUCT.md §8): written to the store's outbox with each outcome, published by
@@ -140,7 +150,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         OutcomeNotices notices = new OutcomeNotices(!outcomesQueue.isBlank()
                 || settings.optional("relay.kafka.bootstrap-servers").isPresent());
         runner.setNotices(notices);
-        context.getRegistry().bind("outcomeOutbox", new OutcomeOutbox(store, outcomesQueue,
+        context.getRegistry().bind("outcomeOutbox", new OutcomeOutbox(outbox, outcomesQueue,
                 new org.springframework.jms.connection.CachingConnectionFactory(jms)));
         LOG.info("Outcome messages: {}", !notices.on() ? "off (relay.outcomes.queue is empty and Kafka is off)"
                 : (outcomesQueue.isBlank() ? "" : "queue " + outcomesQueue)
@@ -148,7 +158,8 @@ public final class RelayConfiguration implements CamelConfiguration {
                 : ", ") + "Kafka topic " + settings.string("relay.kafka.outcome-topic", "relay.outcomes") : "")
                 + ", and each request's JMSReplyTo");
         // each vendor's circuit (this relay's own) and the pauses (shared through the store), PRODUCT.md §3a
-        VendorCircuits circuits = new VendorCircuits(vendors, store, metrics::circuitTransition);
+        VendorCircuits circuits = new VendorCircuits(vendors, queries, new VendorPauses(store),
+                metrics::circuitTransition);
         runner.setCircuits(circuits);
         dispatcher.setCircuits(circuits);
         List<String> states = java.util.Arrays.stream(VendorCircuit.State.values()).map(st -> st.label).toList();
@@ -157,7 +168,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("vendorCircuitsHealthCheck", new VendorCircuitsHealthCheck(circuits));
         for (String vendor : vendors.keySet()) {
             metrics.gauge("relay.deliveries.pending", "deliveries waiting (new or for a retry)", vendor,
-                    v -> store.count("PENDING", v));
+                    v -> queries.count(DeliveryStatus.PENDING, v));
             metrics.gauge("relay.deliveries.inflight", "deliveries being attempted now by this relay", vendor,
                     dispatcher::inFlight);
         }
@@ -175,12 +186,16 @@ public final class RelayConfiguration implements CamelConfiguration {
         }
 
         context.getRegistry().bind("relaySettings", settings);
-        context.getRegistry().bind("deliveryStore", store);
+        context.getRegistry().bind("stateStore", store);
+        context.getRegistry().bind("deliveryQueries", queries);
+        context.getRegistry().bind("outboxTable", outbox);
+        context.getRegistry().bind("deliveryPurge", new DeliveryPurge(store, settings.dedupeWindow()));
         context.getRegistry().bind("deadLetterWriter", deadLetters);
         context.getRegistry().bind("requestValidator", validator);
         int maxRequestBytes = maxRequestBytes(settings);
         context.getRegistry().bind("requestFileReader", new RequestFileReader(maxRequestBytes));
-        RequestIntake intake = new RequestIntake(validator, store, deadLetters);
+        RequestIntake intake = new RequestIntake(validator, new DeliveryAcceptance(store, settings.dedupeWindow()), outbox,
+                deadLetters);
         intake.setMetrics(metrics);
         intake.setNotices(notices);
         context.getRegistry().bind("requestIntake", intake);
@@ -188,7 +203,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("httpApiKeys", new ApiKeys(settings.optional("relay.http.api-keys").orElse(null),
                 settings.dataDir().resolve("http-api-key")));
         context.getRegistry().bind("httpApi", new HttpApi(intake, messageReader,
-                store, new DeadLetterReplay(deadLetterIndex, intake, store), List.copyOf(vendors.keySet()),
+                queries, new DeadLetterReplay(deadLetterIndex, intake, queries), List.copyOf(vendors.keySet()),
                 settings.number("relay.http.max-body-bytes", 10_485_760), sync, circuits));
         context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
         context.getRegistry().bind("deliveryRunner", runner);
@@ -241,7 +256,7 @@ public final class RelayConfiguration implements CamelConfiguration {
      * and one Quartz route each from the sync-job template of routes/sync.camel.yaml.
      */
     private static SyncRunner syncJobs(CamelContext context, RelaySettings settings, List<VendorProfile> profiles,
-                                       DeliveryStore store, RequestIntake intake, Dispatcher dispatcher,
+                                       StateStore store, RequestIntake intake, Dispatcher dispatcher,
                                        RelayMetrics metrics) throws Exception {
         Map<String, VendorProfile> byName = new LinkedHashMap<>();
         profiles.forEach(p -> byName.put(p.name(), p));

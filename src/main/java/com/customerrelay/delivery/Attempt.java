@@ -2,7 +2,7 @@ package com.customerrelay.delivery;
 
 /**
  * One attempt at a delivery as the store keeps it for {@code GET /requests/{id}} (the last
- * {@link DeliveryStore#KEPT_ATTEMPTS} of each delivery): when it began ({@code at}, epoch ms), how long the vendor
+ * {@link DispatchRounds#KEPT_ATTEMPTS} of each delivery): when it began ({@code at}, epoch ms), how long the vendor
  * took, and what it came to — {@code result} ok, retry, failed, or circuit-open (no call made: the vendor's circuit
  * held it back). The vendor's texts are already free of secrets.
  */

@@ -3,6 +3,7 @@ package com.customerrelay.delivery;
 import com.customerrelay.core.Json;
 import com.customerrelay.core.PrivateFiles;
 import com.customerrelay.core.SafeText;
+import com.customerrelay.store.StateStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,27 +35,11 @@ import java.util.UUID;
 public final class DeadLetterIndex {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterIndex.class);
-    static final String SCHEMA = """
-            create table if not exists relay_dead_letter (
-              folder varchar(40) not null,
-              file varchar(300) not null,
-              request_id varchar(200),
-              vendor varchar(64),
-              reason varchar(16),
-              written_at bigint not null,
-              primary key (folder, file)
-            )""";
-    static final String[] INDEXES = {
-        // the listing's order, newest first, read off the index rather than sorted
-        "create index if not exists relay_dead_letter_newest on relay_dead_letter(folder, written_at desc, file desc)",
-        "create index if not exists relay_dead_letter_request on relay_dead_letter(folder, request_id)"
-    };
-
-    private final DeliveryStore store;
+    private final StateStore store;
     private final Path dir;
     private final String folder;
 
-    public DeadLetterIndex(DeliveryStore store, Path dir) {
+    public DeadLetterIndex(StateStore store, Path dir) {
         this.store = store;
         this.dir = dir;
         this.folder = folderId(dir);

@@ -5,6 +5,7 @@ import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.UpdateRequest;
 import com.customerrelay.core.VendorSettings;
+import com.customerrelay.store.StoreUnavailableException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -43,7 +44,7 @@ public final class DeliveryRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryRunner.class);
 
-    private final DeliveryStore store;
+    private final DeliveryQueries store;
     private final DeadLetterWriter deadLetters;
     private final Map<String, VendorSettings> settings;
     private final Map<String, String> displayNames;
@@ -54,7 +55,7 @@ public final class DeliveryRunner {
     private final Map<String, AtomicLong> recent = new ConcurrentHashMap<>();
     private final AtomicLong deliveredTotal = new AtomicLong();
 
-    public DeliveryRunner(DeliveryStore store, DeadLetterWriter deadLetters, Map<String, VendorSettings> settings,
+    public DeliveryRunner(DeliveryQueries store, DeadLetterWriter deadLetters, Map<String, VendorSettings> settings,
                           Map<String, String> displayNames) {
         this.store = store;
         this.deadLetters = deadLetters;
@@ -91,16 +92,16 @@ public final class DeliveryRunner {
         if (dispatcher != null && dispatcher.stopping()) {
             // the relay is stopping: a delivery not yet begun goes back to waiting, not counted, instead of making
             // the stop wait for its calls
-            finish(exchange, DeliveryStore.Finish.waitIn(delivery, 0, null));
+            finish(exchange, Finish.waitIn(delivery, 0, null));
             return;
         }
-        DeliveryStore.Finish skipped;
+        Finish skipped;
         try {
             skipped = staleSkip(delivery);
         } catch (StoreUnavailableException storeAway) {
             // the store cannot say whether a newer update was delivered: the delivery waits, not counted, instead of
             // using up an attempt on the store's absence (a busy pool or an outage), and is not sent meanwhile
-            finish(exchange, DeliveryStore.Finish.waitIn(delivery, STORE_AWAY_WAIT_MS, null));
+            finish(exchange, Finish.waitIn(delivery, STORE_AWAY_WAIT_MS, null));
             return;
         }
         if (skipped != null) {
@@ -189,7 +190,7 @@ public final class DeliveryRunner {
     }
 
     /** Hands the attempt's outcome, and with it the delivery's place, back to the dispatcher, once. */
-    private void finish(Exchange exchange, DeliveryStore.Finish outcome) {
+    private void finish(Exchange exchange, Finish outcome) {
         exchange.setProperty(FINISHED, Boolean.TRUE);
         if (dispatcher != null) {
             dispatcher.finished(outcome);
@@ -197,7 +198,7 @@ public final class DeliveryRunner {
     }
 
     /** A delivery its vendor's circuit did not let call the vendor. */
-    private DeliveryStore.Finish heldBack(Delivery delivery, VendorCircuit circuit) {
+    private Finish heldBack(Delivery delivery, VendorCircuit circuit) {
         VendorSettings vendor = settings.get(delivery.vendor());
         long age = System.currentTimeMillis() - delivery.createdAt();
         if (circuit.state() != VendorCircuit.State.PAUSED && age >= circuit.giveUpAfterMs()) {
@@ -209,17 +210,17 @@ public final class DeliveryRunner {
             return exhausted(delivery, gaveUp, delivery.countedAttempt() - 1, null)
                     .with(new Attempt(System.currentTimeMillis(), 0, null, "circuit-open", null, null, null));
         }
-        DeliveryStore.Finish held = DeliveryStore.Finish.waitIn(delivery, 0, null);
+        Finish held = Finish.waitIn(delivery, 0, null);
         return circuit.state() == VendorCircuit.State.PAUSED ? held
                 : held.with(new Attempt(System.currentTimeMillis(), 0, null, "circuit-open", null, null, null));
     }
 
     /** Ends the delivery as exhausted; {@code call}: the attempt result of the call that ended it (null: none made). */
-    private DeliveryStore.Finish exhausted(Delivery delivery, Outcome outcome, int attempts, String call) {
+    private Finish exhausted(Delivery delivery, Outcome outcome, int attempts, String call) {
         writeDeadLetter(delivery, "exhausted", outcome, attempts);
         tally(delivery, "exhausted", call);
         String error = errorJson(outcome);
-        return DeliveryStore.Finish.dead(delivery, error)
+        return Finish.dead(delivery, error)
                 .with(notices.of(delivery, "exhausted", Math.max(0, attempts), null, error));
     }
 
@@ -229,7 +230,7 @@ public final class DeliveryRunner {
     }
 
     /** What the store is to record for {@code outcome}; a dead letter is written here, before that. */
-    private DeliveryStore.Finish finishOf(Exchange exchange, Delivery delivery, Outcome outcome) {
+    private Finish finishOf(Exchange exchange, Delivery delivery, Outcome outcome) {
         Long admitted = exchange.getProperty(ADMITTED, Long.class);
         if (admitted == null) {
             return finishOf(delivery, outcome);
@@ -237,10 +238,10 @@ public final class DeliveryRunner {
         exchange.removeProperty(ADMITTED);
         long nanos = System.nanoTime() - admitted;
         circuits.of(delivery.vendor()).record(outcome, nanos);
-        DeliveryStore.Finish finish = finishOf(delivery, outcome);
+        Finish finish = finishOf(delivery, outcome);
         String result = switch (finish.status()) {
-            case DeliveryStore.DELIVERED -> "ok";
-            case DeliveryStore.PENDING -> "retry";
+            case DELIVERED -> "ok";
+            case PENDING -> "retry";
             default -> "failed";
         };
         Long at = exchange.getProperty(ADMITTED_AT, Long.class);
@@ -251,7 +252,7 @@ public final class DeliveryRunner {
                 status, result, outcome.vendorMessage(), outcome.vendorCode(), outcome.vendorRecordId()));
     }
 
-    private DeliveryStore.Finish finishOf(Delivery delivery, Outcome outcome) {
+    private Finish finishOf(Delivery delivery, Outcome outcome) {
         VendorSettings vendor = settings.get(delivery.vendor());
         VendorCircuit circuit = circuits.of(delivery.vendor());
         switch (outcome.type()) {
@@ -260,14 +261,14 @@ public final class DeliveryRunner {
                 deliveredTotal.incrementAndGet();
                 LOG.debug("Delivered request {} to {} (attempt {})", delivery.requestId(), delivery.vendor(),
                         delivery.attempt());
-                return DeliveryStore.Finish.delivered(delivery).with(notices.of(delivery, "delivered",
+                return Finish.delivered(delivery).with(notices.of(delivery, "delivered",
                         delivery.countedAttempt(), outcome.vendorRecordId(), null));
             }
             case REJECTED -> {
                 writeDeadLetter(delivery, "rejected", outcome, delivery.countedAttempt());
                 tally(delivery, "rejected", "failed");
                 String error = errorJson(outcome);
-                return DeliveryStore.Finish.dead(delivery, error).with(notices.of(delivery, "rejected",
+                return Finish.dead(delivery, error).with(notices.of(delivery, "rejected",
                         delivery.countedAttempt(), null, error));
             }
             case RETRY -> {
@@ -290,13 +291,13 @@ public final class DeliveryRunner {
                     LOG.debug("Request {} to {}: the vendor is down ({}); not counted as an attempt, due again in {} "
                             + "ms", SafeText.value(delivery.requestId()), delivery.vendor(),
                             SafeText.value(Secrets.mask(outcome.message())), delay);
-                    return DeliveryStore.Finish.waitIn(delivery, delay, errorJson(outcome));
+                    return Finish.waitIn(delivery, delay, errorJson(outcome));
                 }
                 long delay = RetryPolicy.delayMs(vendor, counted, circuit.retryAfterMs(outcome));
                 LOG.info("Request {} to {}: attempt {} of {} failed ({}); next attempt in {} ms",
                         SafeText.value(delivery.requestId()), delivery.vendor(), counted,
                         vendor.maxAttempts(), SafeText.value(Secrets.mask(outcome.message())), delay);
-                return DeliveryStore.Finish.retryIn(delivery, delay, errorJson(outcome));
+                return Finish.retryIn(delivery, delay, errorJson(outcome));
             }
             default -> throw new IllegalStateException("unhandled outcome " + outcome.type());
         }
@@ -306,7 +307,7 @@ public final class DeliveryRunner {
      * An update that occurred before one already delivered for the same record is not sent (it would overwrite
      * newer data); it is finished as SKIPPED, with the reason, and logged.
      */
-    private DeliveryStore.Finish staleSkip(Delivery delivery) {
+    private Finish staleSkip(Delivery delivery) {
         if (delivery.occurredAt() == null) {
             return null;
         }
@@ -319,7 +320,7 @@ public final class DeliveryRunner {
         tally(delivery, "skipped", null);
         LOG.info("Request {} to {} {}", SafeText.value(delivery.requestId()), delivery.vendor(), reason);
         String reasonJson = Json.write(Json.object().put("message", reason));
-        return DeliveryStore.Finish.skipped(delivery, reasonJson)
+        return Finish.skipped(delivery, reasonJson)
                 .with(notices.of(delivery, "skipped", delivery.countedAttempt() - 1, null, reasonJson));
     }
 

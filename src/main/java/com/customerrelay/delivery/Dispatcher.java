@@ -37,16 +37,16 @@ public final class Dispatcher {
     /** The longest an outcome waits for a round that also claims before a round writes it alone. */
     private static final long OUTCOME_WAIT_MS = 20;
 
-    private final DeliveryStore store;
+    private final DispatchRounds store;
     private final Map<String, VendorSettings> vendors;
     private VendorCircuits circuits;
     private final Map<String, Long> leases = new LinkedHashMap<>();
     private final ProducerTemplate producer;
     private final ExecutorService executor;
     private final Map<String, AtomicInteger> claimed = new LinkedHashMap<>();
-    private final Queue<DeliveryStore.Finish> finished = new ConcurrentLinkedQueue<>();
+    private final Queue<Finish> finished = new ConcurrentLinkedQueue<>();
     /** Outcomes taken off {@link #finished} and not yet written (only the dispatcher's thread touches it). */
-    private final List<DeliveryStore.Finish> unwritten = new ArrayList<>();
+    private final List<Finish> unwritten = new ArrayList<>();
     private final AtomicBoolean requested = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
     private long expiredLookedAt;
@@ -59,7 +59,7 @@ public final class Dispatcher {
     private volatile boolean stopping;
 
     /** {@code callsPerAttempt}: the most HTTP calls one attempt makes, per vendor (for the lease). */
-    public Dispatcher(DeliveryStore store, Map<String, VendorSettings> vendors, Map<String, Integer> callsPerAttempt,
+    public Dispatcher(DispatchRounds store, Map<String, VendorSettings> vendors, Map<String, Integer> callsPerAttempt,
                       ProducerTemplate producer, ExecutorService executor) {
         this.store = store;
         this.vendors = vendors;
@@ -124,7 +124,7 @@ public final class Dispatcher {
             // pauses set here or on another relay sharing the store, read back once a second
             circuits.refreshPauses();
         }
-        List<DeliveryStore.Want> wants = new ArrayList<>();
+        List<DispatchRounds.Want> wants = new ArrayList<>();
         for (VendorSettings vendor : stopping ? List.<VendorSettings>of() : vendors.values()) {
             // claims are made a vendor's concurrency at a time, once the deliveries claimed ahead have fallen to one
             // round of calls: the claim query is the costly part of a round (on PostgreSQL it walks the index
@@ -136,7 +136,7 @@ public final class Dispatcher {
             if (circuit.closed()) {
                 free = circuit.claimable(free, inFlight);
                 if (free >= vendor.concurrency()) {
-                    wants.add(new DeliveryStore.Want(vendor.vendor(), free, leases.get(vendor.vendor()), expiredToo));
+                    wants.add(new DispatchRounds.Want(vendor.vendor(), free, leases.get(vendor.vendor()), expiredToo));
                 }
                 continue;
             }
@@ -144,10 +144,10 @@ public final class Dispatcher {
             // have waited past give-up-after-hours, to be ended as exhausted without a call
             int probe = circuit.claimable(free, inFlight);
             if (probe > 0) {
-                wants.add(new DeliveryStore.Want(vendor.vendor(), probe, leases.get(vendor.vendor()), expiredToo));
+                wants.add(new DispatchRounds.Want(vendor.vendor(), probe, leases.get(vendor.vendor()), expiredToo));
             }
             if (expiredToo && free > 0 && circuit.state() != VendorCircuit.State.PAUSED) {
-                wants.add(DeliveryStore.Want.aged(vendor.vendor(), free, leases.get(vendor.vendor()),
+                wants.add(DispatchRounds.Want.aged(vendor.vendor(), free, leases.get(vendor.vendor()),
                         System.currentTimeMillis() - circuit.giveUpAfterMs()));
             }
         }
@@ -184,7 +184,7 @@ public final class Dispatcher {
 
     /** Moves the outcomes handed in since the last round to {@link #unwritten}, noting when the oldest came. */
     private void takeFinished(long now) {
-        for (DeliveryStore.Finish f; (f = finished.poll()) != null; ) {
+        for (Finish f; (f = finished.poll()) != null; ) {
             if (unwritten.isEmpty()) {
                 unwrittenSince = now;
             }
@@ -233,7 +233,7 @@ public final class Dispatcher {
 
     /** Whether every vendor with an outcome waiting still has more than its concurrency of deliveries in flight. */
     private boolean othersWillFinish() {
-        for (DeliveryStore.Finish f : unwritten) {
+        for (Finish f : unwritten) {
             String vendor = f.delivery().vendor();
             if (claimed.get(vendor).get() <= vendors.get(vendor).concurrency()) {
                 return false;
@@ -264,7 +264,7 @@ public final class Dispatcher {
      * Called once when a delivery handed out by a round has finished its attempt, with what it came to: written by
      * the next round, which this asks for.
      */
-    public void finished(DeliveryStore.Finish outcome) {
+    public void finished(Finish outcome) {
         finished.add(outcome);
         claimed.get(outcome.delivery().vendor()).decrementAndGet();
         dispatch();

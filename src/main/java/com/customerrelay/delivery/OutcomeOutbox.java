@@ -25,7 +25,7 @@ public final class OutcomeOutbox {
     static final long LEASE_MS = 15_000;
     static final long MAX_PAUSE_MS = 10_000;
 
-    private final DeliveryStore store;
+    private final OutboxTable outbox;
     /** This relay, as the holder of the outbox's turn (one relay publishes at a time). */
     private final String holder = UUID.randomUUID().toString();
     private final List<Long> sent = new ArrayList<>();
@@ -41,8 +41,8 @@ public final class OutcomeOutbox {
      * @param queue relay.outcomes.queue (empty: none; a request's JMSReplyTo still gets its outcomes)
      * @param connections a cached connection to the relay's broker
      */
-    public OutcomeOutbox(DeliveryStore store, String queue, jakarta.jms.ConnectionFactory connections) {
-        this.store = store;
+    public OutcomeOutbox(OutboxTable outbox, String queue, jakarta.jms.ConnectionFactory connections) {
+        this.outbox = outbox;
         this.queue = queue == null ? "" : queue.trim();
         this.jms = new org.springframework.jms.core.JmsTemplate(connections);
         this.jms.setSessionTransacted(true);
@@ -57,7 +57,7 @@ public final class OutcomeOutbox {
      * on the embedded broker, measured, behind deliveries at 2,000. One commit per round syncs once for up to
      * {@link #BATCH}. Spring's JmsTemplate (spring-jms, which camel-jms brings) does the session handling.
      */
-    public void publishToBroker(java.util.List<DeliveryStore.Waiting> messages) {
+    public void publishToBroker(java.util.List<OutboxTable.Waiting> messages) {
         if (messages.isEmpty()) {
             return;
         }
@@ -65,7 +65,7 @@ public final class OutcomeOutbox {
             jakarta.jms.MessageProducer producer = session.createProducer(null);
             producer.setDeliveryMode(jakarta.jms.DeliveryMode.PERSISTENT);
             jakarta.jms.Queue outcomes = queue.isEmpty() ? null : session.createQueue(queue);
-            for (DeliveryStore.Waiting waiting : messages) {
+            for (OutboxTable.Waiting waiting : messages) {
                 jakarta.jms.TextMessage message = session.createTextMessage(waiting.body());
                 String correlationId = correlationId(waiting);
                 if (correlationId != null) {
@@ -90,10 +90,10 @@ public final class OutcomeOutbox {
      * The round's messages in the body as Kafka records for camel-kafka, which sends a list as one batch and waits
      * for each acknowledgement: each keyed by its record, with its correlation id as relay-correlation-id.
      */
-    public java.util.List<Exchange> asKafkaRecords(Exchange exchange, java.util.List<DeliveryStore.Waiting> messages) {
+    public java.util.List<Exchange> asKafkaRecords(Exchange exchange, java.util.List<OutboxTable.Waiting> messages) {
         // exchanges, not messages: with batchWithIndividualHeaders camel-kafka gives each record its exchange's headers
         java.util.List<Exchange> records = new java.util.ArrayList<>();
-        for (DeliveryStore.Waiting waiting : messages) {
+        for (OutboxTable.Waiting waiting : messages) {
             Exchange record = new org.apache.camel.support.DefaultExchange(exchange.getContext());
             record.getIn().setBody(waiting.body());
             record.getIn().setHeader("kafka.KEY", waiting.key());
@@ -107,11 +107,11 @@ public final class OutcomeOutbox {
     }
 
     /** Notes the round's messages as acknowledged by every producer they went to. */
-    public void sentAll(java.util.List<DeliveryStore.Waiting> messages) {
+    public void sentAll(java.util.List<OutboxTable.Waiting> messages) {
         messages.forEach(m -> sent.add(m.id()));
     }
 
-    private static String correlationId(DeliveryStore.Waiting waiting) {
+    private static String correlationId(OutboxTable.Waiting waiting) {
         try {
             return Json.parse(waiting.body()).path("correlationId").asText(null);
         } catch (Exception unreadable) {
@@ -135,18 +135,18 @@ public final class OutcomeOutbox {
     }
 
     /** The next waiting messages (none while pausing after a failure, or while another relay publishes). */
-    public List<DeliveryStore.Waiting> next() {
+    public List<OutboxTable.Waiting> next() {
         if (System.currentTimeMillis() < pausedUntil) {
             return List.of();
         }
-        return store.outboxTurn(holder, LEASE_MS, BATCH);
+        return outbox.turn(holder, LEASE_MS, BATCH);
     }
 
     /** Removes the acknowledged messages from the outbox; after a failure, says once that the others wait. */
     public void removeSent() {
         List<Long> ids = List.copyOf(sent);
         sent.clear();
-        store.removeFromOutbox(ids);
+        outbox.remove(ids);
         if (failingSince > 0 && !ids.isEmpty()) {
             publishedSinceFailure += ids.size();
         }

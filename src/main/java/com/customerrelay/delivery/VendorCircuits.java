@@ -15,13 +15,13 @@ import java.util.function.BiConsumer;
 public final class VendorCircuits {
 
     private final Map<String, VendorCircuit> circuits = new LinkedHashMap<>();
-    private final DeliveryStore store;
+    private final VendorPauses store;
 
-    public VendorCircuits(Map<String, VendorSettings> vendors, DeliveryStore store,
+    public VendorCircuits(Map<String, VendorSettings> vendors, DeliveryQueries queries, VendorPauses pauses,
                           BiConsumer<String, String> transitions) {
-        this.store = store;
-        vendors.forEach((name, settings) -> circuits.put(name,
-                new VendorCircuit(settings, () -> store.count("PENDING", name), transitions)));
+        this.store = pauses;
+        vendors.forEach((name, settings) -> circuits.put(name, new VendorCircuit(settings,
+                () -> queries.count(DeliveryStatus.PENDING, name), transitions)));
     }
 
     public VendorCircuit of(String vendor) {

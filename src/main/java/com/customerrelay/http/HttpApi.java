@@ -5,10 +5,11 @@ import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.delivery.Attempt;
 import com.customerrelay.delivery.DeadLetterIndex;
-import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.delivery.DeliveryQueries;
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.delivery.VendorCircuit;
 import com.customerrelay.delivery.VendorCircuits;
-import com.customerrelay.delivery.StoreUnavailableException;
+import com.customerrelay.store.StoreUnavailableException;
 import com.customerrelay.intake.DeadLetterReplay;
 import com.customerrelay.intake.IntakeItem;
 import com.customerrelay.intake.RequestIntake;
@@ -44,7 +45,7 @@ public final class HttpApi {
 
     private final RequestIntake intake;
     private final RequestBodyReader reader;
-    private final DeliveryStore store;
+    private final DeliveryQueries store;
     private final DeadLetterReplay deadLetters;
     private final List<String> vendors;
     private final long maxBodyBytes;
@@ -52,7 +53,7 @@ public final class HttpApi {
     private final SyncRunner sync;
     private final VendorCircuits circuits;
 
-    public HttpApi(RequestIntake intake, RequestBodyReader reader, DeliveryStore store, DeadLetterReplay deadLetters,
+    public HttpApi(RequestIntake intake, RequestBodyReader reader, DeliveryQueries store, DeadLetterReplay deadLetters,
                    List<String> vendors, long maxBodyBytes, SyncRunner sync, VendorCircuits circuits) {
         this.sync = sync;
         this.circuits = circuits;
@@ -93,7 +94,7 @@ public final class HttpApi {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<RequestIntake.Receipt> receipts = intake.acceptWithReceipts(items, null);
+        List<RequestIntake.Receipt> receipts = intake.acceptFor(items, null);
         ObjectNode answer = Json.object();
         ArrayNode accepted = answer.putArray("accepted");
         ArrayNode duplicates = answer.putArray("duplicates");
@@ -117,20 +118,20 @@ public final class HttpApi {
     /** GET /requests/{id}: what became of a request at each of its vendors. */
     public void request(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
-        List<DeliveryStore.Status> deliveries = id == null ? List.of() : store.statusOf(id);
+        List<DeliveryQueries.Status> deliveries = id == null ? List.of() : store.statusOf(id);
         if (deliveries.isEmpty()) {
             throw new ApiProblem(404, "no request " + SafeText.value(id) + " is known to the relay");
         }
         ObjectNode answer = Json.object().put("id", id);
         ArrayNode list = answer.putArray("deliveries");
-        for (DeliveryStore.Status d : deliveries) {
-            ObjectNode one = list.addObject().put("vendor", d.vendor()).put("status", statusName(d.status()))
+        for (DeliveryQueries.Status d : deliveries) {
+            ObjectNode one = list.addObject().put("vendor", d.vendor()).put("status", d.status().shown())
                     .put("attempts", d.countedAttempts());
             if (d.unanswered() > 0) {
                 // claims made while the vendor was down, paused or its circuit open: not counted as attempts
                 one.put("attemptsNotCounted", d.unanswered());
             }
-            if ("PENDING".equals(d.status())) {
+            if (d.status() == DeliveryStatus.PENDING) {
                 one.put("nextAttemptAt", Instant.ofEpochMilli(d.nextAttemptAt()).toString());
                 VendorCircuit circuit = circuits.of(d.vendor());
                 if (circuit.state() != VendorCircuit.State.CLOSED) {
@@ -256,9 +257,11 @@ public final class HttpApi {
     public void vendors(Exchange exchange) {
         ArrayNode answer = Json.MAPPER.createArrayNode();
         for (String vendor : vendors) {
-            ObjectNode one = answer.addObject().put("vendor", vendor).put("delivered", store.count("DELIVERED", vendor))
-                    .put("pending", store.count("PENDING", vendor)).put("inFlight", store.count("INFLIGHT", vendor))
-                    .put("dead", store.count("DEAD", vendor)).put("skipped", store.count("SKIPPED", vendor));
+            ObjectNode one = answer.addObject().put("vendor", vendor).put("delivered", store.count(DeliveryStatus.DELIVERED, vendor))
+                    .put("pending", store.count(DeliveryStatus.PENDING, vendor))
+                    .put("inFlight", store.count(DeliveryStatus.INFLIGHT, vendor))
+                    .put("dead", store.count(DeliveryStatus.DEAD, vendor))
+                    .put("skipped", store.count(DeliveryStatus.SKIPPED, vendor));
             circuitOf(one, circuits.of(vendor));
         }
         answer(exchange, 200, answer);
@@ -391,17 +394,6 @@ public final class HttpApi {
         } catch (NumberFormatException e) {
             throw new ApiProblem(400, "limit must be a number from 1 to 10000, not " + SafeText.value(text));
         }
-    }
-
-    private static String statusName(String status) {
-        return switch (status) {
-            case "PENDING" -> "pending";
-            case "INFLIGHT" -> "in-flight";
-            case "DELIVERED" -> "delivered";
-            case "DEAD" -> "dead";
-            case "SKIPPED" -> "skipped";
-            default -> status.toLowerCase(java.util.Locale.ROOT);
-        };
     }
 
     private static JsonNode parseOrText(String text) {

@@ -3,7 +3,8 @@ package com.customerrelay.intake;
 import com.customerrelay.core.Json;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.delivery.DeadLetterIndex;
-import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.delivery.DeliveryQueries;
+import com.customerrelay.delivery.DeliveryStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
@@ -36,10 +37,10 @@ public final class DeadLetterReplay {
 
     private final Path dir;
     private final RequestIntake intake;
-    private final DeliveryStore store;
+    private final DeliveryQueries store;
     private final DeadLetterIndex index;
 
-    public DeadLetterReplay(DeadLetterIndex index, RequestIntake intake, DeliveryStore store) {
+    public DeadLetterReplay(DeadLetterIndex index, RequestIntake intake, DeliveryQueries store) {
         this.dir = index.dir();
         this.index = index;
         this.intake = intake;
@@ -91,7 +92,7 @@ public final class DeadLetterReplay {
                     : Json.object();
             source.put("replayedFrom", letter.file().getFileName().toString());
             IntakeItem item = new IntakeItem(record.path("request"), null, null, source);
-            RequestIntake.Receipt receipt = intake.acceptWithReceipts(List.of(item), vendor).get(0);
+            RequestIntake.Receipt receipt = intake.acceptFor(List.of(item), vendor).get(0);
             if (!receipt.accepted().isEmpty()) {
                 replayed++;
             }
@@ -107,7 +108,7 @@ public final class DeadLetterReplay {
 
     private boolean stillInFlight(String requestId, String vendor) {
         return store.statusOf(requestId).stream()
-                .anyMatch(d -> d.vendor().equals(vendor) && "INFLIGHT".equals(d.status()));
+                .anyMatch(d -> d.vendor().equals(vendor) && d.status() == DeliveryStatus.INFLIGHT);
     }
 
     private void moveToReplayed(Path file) {

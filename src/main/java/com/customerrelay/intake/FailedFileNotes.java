@@ -3,7 +3,7 @@ package com.customerrelay.intake;
 import com.customerrelay.core.FatalErrors;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
-import com.customerrelay.delivery.StoreUnavailableException;
+import com.customerrelay.store.StoreUnavailableException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

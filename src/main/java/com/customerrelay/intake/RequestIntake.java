@@ -6,10 +6,13 @@ import com.customerrelay.core.SafeText;
 import com.customerrelay.core.UpdateRequest;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.delivery.DeadLetterWriter;
-import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.delivery.Acceptance;
+import com.customerrelay.delivery.DeliveryAcceptance;
+import com.customerrelay.delivery.NewDelivery;
+import com.customerrelay.delivery.OutboxTable;
 import com.customerrelay.delivery.OutcomeNotice;
 import com.customerrelay.delivery.OutcomeNotices;
-import com.customerrelay.delivery.StoreUnavailableException;
+import com.customerrelay.store.StoreUnavailableException;
 import com.customerrelay.observe.RelayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +41,14 @@ public final class RequestIntake {
     private static final int INVALID = 2;
 
     private final RequestValidator validator;
-    private final DeliveryStore store;
+    private final DeliveryAcceptance acceptance;
+    private final OutboxTable outbox;
     private final DeadLetterWriter deadLetters;
     private final Map<String, AtomicLongArray> tallies = new ConcurrentHashMap<>();
     private RelayMetrics metrics;
     private OutcomeNotices notices = new OutcomeNotices(false);
 
-    /** What became of one item handed to {@link #acceptAll}: the vendors per result, and the messages of the invalid. */
+    /** What became of one item handed to {@link #accept}: the vendors per result, and the messages of the invalid. */
     public record Receipt(IntakeItem item, List<String> accepted, List<String> duplicates, List<String> invalid) {
 
         /** The request's id as the validator gives it (derived from the content when the request has none). */
@@ -53,9 +57,11 @@ public final class RequestIntake {
         }
     }
 
-    public RequestIntake(RequestValidator validator, DeliveryStore store, DeadLetterWriter deadLetters) {
+    public RequestIntake(RequestValidator validator, DeliveryAcceptance acceptance, OutboxTable outbox,
+                         DeadLetterWriter deadLetters) {
         this.validator = validator;
-        this.store = store;
+        this.acceptance = acceptance;
+        this.outbox = outbox;
         this.deadLetters = deadLetters;
     }
 
@@ -75,35 +81,35 @@ public final class RequestIntake {
      *
      * @throws StoreUnavailableException when the store cannot take the lot; nothing of it was accepted
      */
-    public void acceptAll(List<IntakeItem> items) {
-        acceptWithReceipts(items, null);
+    public void accept(List<IntakeItem> items) {
+        acceptFor(items, null);
     }
 
     /**
-     * As {@link #acceptAll(List)} (which YAML routes call by name, so this is not an overload of it), for
+     * As {@link #accept(List)} (which YAML routes call by name, so this is not an overload of it), for
      * {@code onlyVendor} alone when it is not null (a replayed dead letter), and
      * saying what became of each item, in order.
      */
-    public List<Receipt> acceptWithReceipts(List<IntakeItem> items, String onlyVendor) {
-        return accept(items, onlyVendor, store::enqueueAll);
+    public List<Receipt> acceptFor(List<IntakeItem> items, String onlyVendor) {
+        return receipts(items, onlyVendor, acceptance::accept);
     }
 
     /**
-     * As {@link #acceptAll(List)}, with {@code alsoCommit} run in the transaction that accepts the requests (a sync
+     * As {@link #accept(List)}, with {@code alsoCommit} run in the transaction that accepts the requests (a sync
      * job's fingerprints); a request whose id was delivered before is delivered again (a record that changed back
      * to an earlier state makes the same id again).
      */
-    public List<Receipt> handOver(List<IntakeItem> items, DeliveryStore.AfterAccepting alsoCommit) {
-        return accept(items, null, deliveries -> store.handOver(deliveries, alsoCommit));
+    public List<Receipt> acceptWith(List<IntakeItem> items, DeliveryAcceptance.AfterAccepting alsoCommit) {
+        return receipts(items, null, deliveries -> acceptance.acceptWith(deliveries, alsoCommit));
     }
 
-    private List<Receipt> accept(List<IntakeItem> items, String onlyVendor,
-                                 Function<List<DeliveryStore.NewDelivery>, List<DeliveryStore.Acceptance>> commit) {
+    private List<Receipt> receipts(List<IntakeItem> items, String onlyVendor,
+                                 Function<List<NewDelivery>, List<Acceptance>> commit) {
         Map<IntakeItem, Receipt> byItem = new IdentityHashMap<>();
         for (IntakeItem item : items) {
             byItem.put(item, new Receipt(item, new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
         }
-        accept(items, onlyVendor, byItem, commit);
+        commitAll(items, onlyVendor, byItem, commit);
         List<Receipt> result = new ArrayList<>();
         for (IntakeItem item : items) {
             Receipt receipt = byItem.get(item);
@@ -115,9 +121,9 @@ public final class RequestIntake {
         return result;
     }
 
-    private void accept(List<IntakeItem> items, String onlyVendor, Map<IntakeItem, Receipt> receipts,
-                        Function<List<DeliveryStore.NewDelivery>, List<DeliveryStore.Acceptance>> commit) {
-        List<DeliveryStore.NewDelivery> deliveries = new ArrayList<>();
+    private void commitAll(List<IntakeItem> items, String onlyVendor, Map<IntakeItem, Receipt> receipts,
+                           Function<List<NewDelivery>, List<Acceptance>> commit) {
+        List<NewDelivery> deliveries = new ArrayList<>();
         List<IntakeItem> origins = new ArrayList<>();
         // the invalid requests' dead letters are written once the valid ones are committed: when the store cannot
         // take the lot, the whole batch is read again later (the file left in the inbox, the message in hand), and
@@ -138,10 +144,10 @@ public final class RequestIntake {
                 invalids.add(() -> invalid(item, receipts.get(item), idOf(item), null, null, message));
             }
         }
-        List<DeliveryStore.Acceptance> results = commit.apply(deliveries);
+        List<Acceptance> results = commit.apply(deliveries);
         invalids.forEach(Runnable::run);
         for (int i = 0; i < deliveries.size(); i++) {
-            DeliveryStore.NewDelivery delivery = deliveries.get(i);
+            NewDelivery delivery = deliveries.get(i);
             IntakeItem item = origins.get(i);
             AtomicLongArray tally = tally(item);
             Receipt receipt = receipts.get(item);
@@ -167,7 +173,7 @@ public final class RequestIntake {
     }
 
     /** Validates one item: invalid targets become dead letters, deliverable ones are added to {@code deliveries}. */
-    private void prepare(IntakeItem item, Receipt receipt, List<DeliveryStore.NewDelivery> deliveries,
+    private void prepare(IntakeItem item, Receipt receipt, List<NewDelivery> deliveries,
                          List<IntakeItem> origins, String onlyVendor, List<Runnable> invalids) {
         if (item.json() == null) {
             invalids.add(() -> invalid(item, receipt, idOf(item), null, null, item.parseError()));
@@ -196,7 +202,7 @@ public final class RequestIntake {
             Set<String> fields = profile.fields(request.kind());
             String skipped = present.stream().filter(f -> !fields.contains(f)).collect(Collectors.joining(","));
             Long occurredAt = request.occurredAt() == null ? null : request.occurredAt().toEpochMilli();
-            deliveries.add(new DeliveryStore.NewDelivery(request.id(), vendor, request.kind(),
+            deliveries.add(new NewDelivery(request.id(), vendor, request.kind(),
                     profile.recordKey(request.kind(), request.keys(vendor)), occurredAt, json, source,
                     skipped.isEmpty() ? null : skipped));
             origins.add(item);
@@ -235,7 +241,7 @@ public final class RequestIntake {
         OutcomeNotice notice = notices.invalid(id, vendor, item.source(), message);
         if (notice != null) {
             try {
-                store.addToOutbox(notice);
+                outbox.add(notice);
             } catch (StoreUnavailableException e) {
                 // its dead letter is written; only its outcome message is lost, and the log says so
                 LOG.warn("The outcome message of invalid request {} could not be kept: {}", SafeText.value(id),

@@ -2,7 +2,7 @@ package com.customerrelay.observe;
 
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
-import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.store.StateStore;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -11,9 +11,9 @@ import java.util.Map;
 /** Readiness: the state store answers (a round trip), so requests can be accepted and deliveries recorded. */
 public final class StoreHealthCheck extends AbstractHealthCheck {
 
-    private final DeliveryStore store;
+    private final StateStore store;
 
-    public StoreHealthCheck(DeliveryStore store) {
+    public StoreHealthCheck(StateStore store) {
         super("relay", "state-store");
         this.store = store;
     }

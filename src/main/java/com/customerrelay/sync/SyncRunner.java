@@ -5,12 +5,13 @@ import com.customerrelay.core.Json;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorProfile;
-import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.delivery.Acceptance;
 import com.customerrelay.delivery.Dispatcher;
-import com.customerrelay.delivery.StoreUnavailableException;
 import com.customerrelay.intake.IntakeItem;
 import com.customerrelay.intake.RequestIntake;
 import com.customerrelay.observe.RelayMetrics;
+import com.customerrelay.store.StateStore;
+import com.customerrelay.store.StoreUnavailableException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -80,7 +81,7 @@ public final class SyncRunner implements Service {
     private ScheduledExecutorService heartbeat;
     private volatile boolean stopping;
 
-    public SyncRunner(List<SyncJob> jobs, Map<String, VendorProfile> profiles, DeliveryStore store,
+    public SyncRunner(List<SyncJob> jobs, Map<String, VendorProfile> profiles, StateStore store,
                       RequestIntake intake, Dispatcher dispatcher, RelayMetrics metrics, long leaseMs,
                       long fileMinAgeMs) {
         for (SyncJob job : jobs) {
@@ -95,7 +96,7 @@ public final class SyncRunner implements Service {
         this.fileMinAgeMs = fileMinAgeMs;
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         if (!jobs.isEmpty()) {
-            syncStore.createSchema(this.jobs.keySet());
+            syncStore.addJobs(this.jobs.keySet());
             if (!store.shared()) {
                 // the embedded store has this relay as its only user: a lock left by a run it was running when it
                 // was killed is its own, and is let go at once rather than when the lease ends
@@ -404,12 +405,12 @@ public final class SyncRunner implements Service {
                 }
             }
         }
-        List<RequestIntake.Receipt> receipts = intake.handOver(items, (c, now, deliveries, results) -> {
+        List<RequestIntake.Receipt> receipts = intake.acceptWith(items, (c, now, deliveries, results) -> {
             SyncStore.fence(c, now, job.name(), owner, leaseMs);
             // a request whose id is in flight now (the record changed back to a state whose delivery is being
             // attempted) was not taken: its fingerprint is not recorded, so the next run hands it over again
             for (int i = 0; i < deliveries.size(); i++) {
-                if (results.get(i) == DeliveryStore.Acceptance.DUPLICATE) {
+                if (results.get(i) == Acceptance.DUPLICATE) {
                     String key = keyOfRequest.get(deliveries.get(i).requestId());
                     if (key != null && record.remove(key) != null) {
                         LOG.info("Sync job {}: {} changed back to a state whose delivery is being attempted; the "

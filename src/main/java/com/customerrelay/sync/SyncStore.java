@@ -1,6 +1,6 @@
 package com.customerrelay.sync;
 
-import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.store.StateStore;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,43 +27,19 @@ final class SyncStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncStore.class);
 
-    private static final String[] SCHEMA = {
-        """
-        create table if not exists relay_sync_fingerprint (
-          job varchar(64) not null,
-          record_key varchar(700) not null,
-          fingerprint varchar(80) not null,
-          handed_at bigint not null,
-          primary key (record_key, job)
-        )""",
-        """
-        create table if not exists relay_sync_run (
-          job varchar(64) primary key,
-          owner varchar(200),
-          lease_until bigint not null,
-          started_at bigint,
-          completed_runs bigint not null,
-          last_report varchar(8000)
-        )"""
-    };
-
     /** A job's run lock and last report. */
     record RunState(boolean running, String owner, Long startedAt, long completedRuns, String lastReportJson) {
     }
 
-    private final DeliveryStore store;
+    private final StateStore store;
 
-    SyncStore(DeliveryStore store) {
+    SyncStore(StateStore store) {
         this.store = store;
     }
 
-    void createSchema(Collection<String> jobs) {
+    /** The run lock of each job, made when the job is new (its tables are in store/schema.sql). */
+    void addJobs(Collection<String> jobs) {
         store.withConnection((c, now) -> {
-            try (Statement s = c.createStatement()) {
-                for (String ddl : SCHEMA) {
-                    s.execute(ddl);
-                }
-            }
             for (String job : jobs) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "insert into relay_sync_run (job, lease_until, completed_runs) select ?, 0, 0 "
@@ -72,7 +48,7 @@ final class SyncStore {
                     ps.setString(2, job);
                     ps.executeUpdate();
                 } catch (SQLException e) {
-                    if (!"23505".equals(e.getSQLState())) {
+                    if (!StateStore.isDuplicate(e)) {
                         throw e; // another relay inserted it at the same moment: fine
                     }
                 }

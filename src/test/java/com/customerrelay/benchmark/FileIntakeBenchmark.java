@@ -1,5 +1,6 @@
 package com.customerrelay.benchmark;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.delivery.DeliveryRunner;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
@@ -107,7 +108,7 @@ class FileIntakeBenchmark {
             // the outcome messages (PRODUCT.md §8) go out behind the deliveries: until the outbox is empty, and the
             // CPU that took too
             await().atMost(Duration.ofMinutes(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> relay.store().outboxSize() == 0);
+                    .until(() -> relay.outbox().size() == 0);
             System.out.printf("[bench] %d lines: outcome messages all published %.1f s after the start (deliveries: "
                     + "%.1f s); CPU per request with them %.2f ms%n", lines, (System.nanoTime() - start) / 1e9,
                     seconds, (PlainClient.processCpuNanos() - cpu) / 1e6 / lines);
@@ -115,7 +116,7 @@ class FileIntakeBenchmark {
             sampler.interrupt();
             sampler.join();
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> relay.store().count("DELIVERED", "expandable") == lines);
+                    .until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == lines);
             assertThat(stub.total() - before).as("updates the stub received").isGreaterThanOrEqualTo(lines);
             PlainClient.Figures plain = PlainClient.run(stub.baseUrl() + "/customer-contact-update", 8, lines,
                     i -> "{\"CUSTOMER_ID\":\"BULK\",\"CUST_CONTACT\":\"C" + i + "\",\"E_MAIL\":\"c" + i

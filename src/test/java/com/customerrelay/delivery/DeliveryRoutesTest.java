@@ -100,10 +100,10 @@ class DeliveryRoutesTest extends RelayTestKit {
         assertThat(rpm.matches(20, TimeUnit.SECONDS)).as("the RPM route completed").isTrue();
         assertThat(soliditech.matches(20, TimeUnit.SECONDS)).as("the Soliditech route completed").isTrue();
 
-        DeliveryStore store = context.getRegistry().lookupByNameAndType("deliveryStore", DeliveryStore.class);
+        DeliveryQueries store = context.getRegistry().lookupByNameAndType("deliveryQueries", DeliveryQueries.class);
         // the outcome is written by the dispatch round that follows the route's end
         for (String vendor : List.of("expandable", "rpm", "soliditech")) {
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(store.count("DELIVERED", vendor))
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(store.count(DeliveryStatus.DELIVERED, vendor))
                     .as(vendor + " recorded as delivered").isEqualTo(1));
         }
 

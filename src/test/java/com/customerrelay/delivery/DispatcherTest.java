@@ -27,7 +27,7 @@ class DispatcherTest {
 
     @TempDir
     Path dir;
-    DeliveryStore store;
+    Stores store;
     CamelContext camel;
     ConsumerTemplate handedOut;
     ExecutorService executor;
@@ -35,23 +35,22 @@ class DispatcherTest {
 
     @BeforeEach
     void setUp() {
-        store = new DeliveryStore("jdbc:h2:file:" + dir.resolve("relay").toAbsolutePath(), "relay", "",
-                Duration.ofDays(7), false);
-        store.start();
-        camel = new DefaultCamelContext();
+        store = Stores.open("jdbc:h2:file:" + dir.resolve("relay").toAbsolutePath(), Duration.ofDays(7));
+                camel = new DefaultCamelContext();
         camel.start();
         handedOut = camel.createConsumerTemplate();
         executor = Executors.newSingleThreadExecutor();
-        dispatcher = new Dispatcher(store, Map.of("rpm", vendor("rpm")), Map.of(), camel.createProducerTemplate(),
+        dispatcher = new Dispatcher(store.rounds(), Map.of("rpm", vendor("rpm")), Map.of(), camel.createProducerTemplate(),
                 executor);
-        dispatcher.setCircuits(new VendorCircuits(Map.of("rpm", vendor("rpm")), store, (v, state) -> { }));
+        dispatcher.setCircuits(new VendorCircuits(Map.of("rpm", vendor("rpm")), store.queries(),
+                new VendorPauses(store.state()), (v, state) -> { }));
     }
 
     @AfterEach
     void tearDown() {
         executor.shutdownNow();
         camel.stop();
-        store.stop();
+        store.close();
     }
 
     private static VendorSettings vendor(String name) {
@@ -67,16 +66,16 @@ class DispatcherTest {
 
     @Test
     void anAttemptThatEndsLetsTheNextUpdateOfItsRecordGoAtOnce() {
-        store.enqueueAll(List.of(DeliveryStoreTest.delivery("r1", "rpm", "R"),
-                DeliveryStoreTest.delivery("r2", "rpm", "R")));
+        store.acceptance().accept(List.of(DeliveryTablesTest.delivery("r1", "rpm", "R"),
+                DeliveryTablesTest.delivery("r2", "rpm", "R")));
         dispatcher.dispatch();
         Delivery r1 = next("rpm");
         assertThat(r1.requestId()).isEqualTo("r1");
         // r2 waits behind r1: one record's updates go in order
-        assertThat(store.count("INFLIGHT", "rpm")).isEqualTo(1);
-        assertThat(store.count("PENDING", "rpm")).isEqualTo(1);
+        assertThat(store.queries().count(DeliveryStatus.INFLIGHT, "rpm")).isEqualTo(1);
+        assertThat(store.queries().count(DeliveryStatus.PENDING, "rpm")).isEqualTo(1);
 
-        dispatcher.finished(DeliveryStore.Finish.delivered(r1));
+        dispatcher.finished(Finish.delivered(r1));
         assertThat(next("rpm").requestId()).as("claimed in the round that wrote r1's outcome").isEqualTo("r2");
     }
 }

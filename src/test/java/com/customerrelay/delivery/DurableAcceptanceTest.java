@@ -23,23 +23,23 @@ class DurableAcceptanceTest {
     @Test
     void acceptedDeliveriesAreForcedToDiskBeforeTheCallReturns() {
         String url = SyncCountingFiles.url(dir.resolve("relay").toAbsolutePath() + ";WRITE_DELAY=0");
-        DeliveryStore store = new DeliveryStore(url, "relay", "", Duration.ofDays(7), false);
+        Stores store = Stores.open(url, Duration.ofDays(7));
         try {
             for (int i = 0; i < 5; i++) {
                 int forcesBefore = SyncCountingFiles.forces();
-                store.enqueueAll(List.of(DeliveryStoreTest.delivery("d" + i, "expandable", "R" + i)));
+                store.acceptance().accept(List.of(DeliveryTablesTest.delivery("d" + i, "expandable", "R" + i)));
                 assertThat(SyncCountingFiles.forces()).as("a force (fsync) while accepting " + i)
                         .isGreaterThan(forcesBefore);
                 assertThat(SyncCountingFiles.unforcedWrites()).as("writes not yet forced when accepting " + i
                         + " returned").isZero();
             }
             int forcesBefore = SyncCountingFiles.forces();
-            store.handOver(List.of(DeliveryStoreTest.delivery("s1", "expandable", "S1")), null);
+            store.acceptance().acceptWith(List.of(DeliveryTablesTest.delivery("s1", "expandable", "S1")), null);
             assertThat(SyncCountingFiles.forces()).as("a sync job's hand-over is forced too").isGreaterThan(forcesBefore);
             assertThat(SyncCountingFiles.unforcedWrites()).isZero();
-            assertThat(store.count("PENDING", "expandable")).isEqualTo(6);
+            assertThat(store.queries().count(DeliveryStatus.PENDING, "expandable")).isEqualTo(6);
         } finally {
-            store.stop();
+            store.close();
         }
     }
 }

@@ -94,10 +94,10 @@ class FanOutTest extends RelayTestKit {
         assertThat(letter.path("attempts").asInt()).isEqualTo(3);
         assertThat(EXPANDABLE.findAll(postRequestedFor(urlEqualTo("/api/customer-contact-update")))).hasSize(3);
 
-        assertThat(store().count("DELIVERED", "rpm")).isEqualTo(1);
+        assertThat(store().count(DeliveryStatus.DELIVERED, "rpm")).isEqualTo(1);
         assertThat(rpm().contact(1042, 77).at("/Contact/Email").asText()).isEqualTo("juan@abccorp.com");
         assertThat(rpm().contact(1042, 77).at("/Contact/Title").asText()).isEqualTo("Head Buyer");
-        assertThat(store().count("DELIVERED", "soliditech")).isEqualTo(1);
+        assertThat(store().count(DeliveryStatus.DELIVERED, "soliditech")).isEqualTo(1);
         assertThat(soliditech().contact("10045", "3").path("email").asText()).isEqualTo("juan@abccorp.com");
         assertThat(soliditech().contact("10045", "3").path("cellPhone").asText()).isEqualTo("+1 555 0101");
 
@@ -118,7 +118,7 @@ class FanOutTest extends RelayTestKit {
         assertThat(letters.get("socialhub").at("/error/message").asText())
                 .isEqualTo("targets.socialhub: socialhub does not serve kind contact");
         assertThat(letters.get("expandable").path("reason").asText()).isEqualTo("exhausted");
-        assertThat(store().count("DELIVERED", "rpm")).isEqualTo(1);
-        assertThat(store().count("DELIVERED", "soliditech")).isEqualTo(1);
+        assertThat(store().count(DeliveryStatus.DELIVERED, "rpm")).isEqualTo(1);
+        assertThat(store().count(DeliveryStatus.DELIVERED, "soliditech")).isEqualTo(1);
     }
 }

@@ -49,7 +49,7 @@ class RelayStoreTest {
         relay = new RelayHarness(dir).set("relay.vendors.expandable.concurrency", "40")
                 .set("relay.vendors.rpm.concurrency", "8").set("relay.queue.consumers", "3").start();
         // 16 for the intakes, dispatcher, HTTP API and sync jobs; 3 consumers; 40 + 8 + 4 + 4 delivery threads
-        assertThat(relay.store().poolSize()).isEqualTo(16 + 3 + 40 + 8 + 4 + 4);
+        assertThat(relay.stateStore().poolSize()).isEqualTo(16 + 3 + 40 + 8 + 4 + 4);
     }
 
     /** The store-purge route's figure of {@code name} on /observe/metrics (0 while it is not there). */

@@ -44,8 +44,8 @@ class FatalErrorTest {
     void anOutOfMemoryErrorInTheFileIntakeEndsTheProcessWithStatus70() throws Exception {
         relay = new RelayHarness(dir).start();
         realExit = FatalErrors.exitWith(exits::add);
-        AdviceWith.adviceWith(relay.context(), "file-intake", route -> route.weaveByToString(".*acceptAll.*")
-                .before().process(exchange -> {
+        AdviceWith.adviceWith(relay.context(), "file-intake", route -> route
+                .weaveByToString(".*requestIntake.*accept.*").before().process(exchange -> {
                     throw new OutOfMemoryError("simulated: Java heap space");
                 }));
         relay.drop("any.ndjson", "{\"kind\":\"contact\"}\n");

@@ -1,5 +1,6 @@
 package com.customerrelay.hardening;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.VendorStub;
 import org.h2.api.Trigger;
@@ -84,7 +85,7 @@ class LeaseRecoveryTest {
 
         long started = System.nanoTime();
         relay.drop("two-updates.ndjson", update("first", "one") + "\n" + update("second", "two") + "\n");
-        await().atMost(Duration.ofSeconds(40)).until(() -> relay.store().count("DELIVERED", "expandable") == 2);
+        await().atMost(Duration.ofSeconds(40)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 2);
         long tookMs = (System.nanoTime() - started) / 1_000_000;
 
         List<String> calls = vendor.received().stream().map(r -> r.body().path("SOFCT_USER_1").asText()).toList();

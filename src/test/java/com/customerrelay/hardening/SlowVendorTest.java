@@ -1,5 +1,6 @@
 package com.customerrelay.hardening;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
@@ -111,7 +112,7 @@ class SlowVendorTest {
         }
 
         relays.get(0).drop("slow.ndjson", Requests.marked("slow-1") + "\n");
-        await().atMost(Duration.ofSeconds(60)).until(() -> relays.get(0).store().count("DELIVERED", "expandable") == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> relays.get(0).store().count(DeliveryStatus.DELIVERED, "expandable") == 1);
         // wait for every call the vendor still has open to end before judging them
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             synchronized (calls) {

@@ -1,5 +1,6 @@
 package com.customerrelay.hardening;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.PostgresSupport;
@@ -80,7 +81,7 @@ class StoreOutageTest {
         List<String> markers = new ArrayList<>();
         try (QueueProducer producer = new QueueProducer(brokerUrl, "relay.updates")) {
             producer.send(messages("warm-up", 5, markers));
-            await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable") == 5);
+            await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 5);
 
             // queued before the outage, not yet taken: the consumer is paused while they are sent
             relay.context().getRouteController().stopRoute("queue-intake");

@@ -1,5 +1,6 @@
 package com.customerrelay.http;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
@@ -76,14 +77,14 @@ class ConsoleBrowserTest {
         relay.drop("two.ndjson", Requests.expandableContact("fine-1", "ABCCORP", "FINE", "{\"title\":\"t\"}") + "\n"
                 + Requests.expandableContact("locked-1", "ABCCORP", "LOCKED", "{\"title\":\"t\"}") + "\n");
         await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == 2
-                && relay.store().count("DEAD", "expandable") == 2);
+                && relay.store().count(DeliveryStatus.DEAD, "expandable") == 2);
         // the first one is mended at once and dropped again, so the page has one delivered and one dead
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update"))
                 .withRequestBody(matchingJsonPath("$.CUST_CONTACT", equalTo("FINE"))).willReturn(okJson("{}")));
         HttpResponse<String> replayed = Http.send("POST", relay.apiUrl() + "/dead-letters/replay",
                 "{\"requestIds\":[\"fine-1\"]}", "X-API-Key", KEY);
         assertThat(replayed.body()).isEqualTo("{\"replayed\":1}");
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable") == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 1);
 
         System.setProperty("webdriver.chrome.driver", DRIVER.toString());
         ChromeOptions chrome = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
@@ -115,7 +116,7 @@ class ConsoleBrowserTest {
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(okJson("{}")));
         row.findElement(By.cssSelector("button.replay")).click();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable") == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 2);
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
                 .until(() -> text("#vendors tr[data-vendor='expandable'] td.delivered").equals("2")
                         && browser.findElements(By.cssSelector("#dead tr[data-request='locked-1']")).isEmpty());

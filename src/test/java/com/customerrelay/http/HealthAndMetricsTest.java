@@ -1,5 +1,6 @@
 package com.customerrelay.http;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.core.Json;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
@@ -80,10 +81,10 @@ class HealthAndMetricsTest {
         lines.add(Requests.expandableContact("rej-1", "ABCCORP", "REJ1", "{\"title\":\"t\"}"));
         lines.add(Requests.expandableContact("rej-2", "ABCCORP", "REJ2", "{\"title\":\"t\"}"));
         relay.drop("run.ndjson", String.join("\n", lines) + "\n");
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable") == 10
-                && relay.store().count("DEAD", "expandable") == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 10
+                && relay.store().count(DeliveryStatus.DEAD, "expandable") == 2);
         relay.drop("late.ndjson", occurred("late-1", "2026-11-30T10:00:01Z", "older") + "\n");
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("SKIPPED", "expandable") == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count(DeliveryStatus.SKIPPED, "expandable") == 1);
 
         String metrics = Http.get(relay.managementUrl() + "/observe/metrics").body();
         assertThat(sample(metrics, "relay_deliveries_total", "outcome=\"delivered\",vendor=\"expandable\""))

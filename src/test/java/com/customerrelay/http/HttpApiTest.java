@@ -1,5 +1,6 @@
 package com.customerrelay.http;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.core.Json;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
@@ -96,7 +97,7 @@ class HttpApiTest {
         assertThat(answer.path("invalid").get(0).path("message").asText()).contains("contactId");
         assertThat(answer.path("duplicates")).isEmpty();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> relay.store().count("DELIVERED", "expandable") == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 1);
         JsonNode letter = relay.deadLetters().get(0);
         assertThat(letter.path("reason").asText()).isEqualTo("invalid");
         assertThat(letter.path("source").path("intake").asText()).isEqualTo("http");
@@ -174,7 +175,7 @@ class HttpApiTest {
                 "{\"requestIds\":[\"both-1\"],\"vendor\":\"expandable\"}", KEY);
         assertThat(replay.statusCode()).isEqualTo(200);
         assertThat(Json.parse(replay.body()).path("replayed").asInt()).as("expandable's letter only").isEqualTo(1);
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable") == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 1);
         assertThat(relay.deadLetters()).extracting(l -> l.path("vendor").asText()).containsExactly("soliditech");
     }
 
@@ -194,7 +195,7 @@ class HttpApiTest {
                     KEY).statusCode()).isEqualTo(202);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == 2
-                && relay.store().count("DEAD", "expandable") == 2);
+                && relay.store().count(DeliveryStatus.DEAD, "expandable") == 2);
 
         HttpResponse<String> listed = call("GET", "/dead-letters?vendor=expandable&reason=exhausted", null, KEY);
         assertThat(listed.statusCode()).isEqualTo(200);
@@ -209,11 +210,11 @@ class HttpApiTest {
         // locked-2 is sent again by its producer and delivered before anyone replays its dead letter
         assertThat(call("POST", "/updates", Requests.expandableContact("locked-2", "ABCCORP", "locked-2",
                 "{\"title\":\"t\"}"), KEY).statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable") == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 1);
         HttpResponse<String> replay = call("POST", "/dead-letters/replay", "{\"vendor\":\"expandable\"}", KEY);
         assertThat(replay.statusCode()).isEqualTo(200);
         assertThat(Json.parse(replay.body()).path("replayed").asInt()).as("locked-1 only").isEqualTo(1);
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable") == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 2);
 
         HttpResponse<String> second = call("POST", "/dead-letters/replay", "{\"all\":true}", KEY);
         assertThat(Json.parse(second.body()).path("replayed").asInt()).isZero();

@@ -1,5 +1,6 @@
 package com.customerrelay.intake;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -78,7 +79,7 @@ class DuplicateRequestTest {
         await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
 
         assertThat(updates()).isEqualTo(2);
-        assertThat(relay.store().count("DELIVERED", "expandable")).isEqualTo(2);
+        assertThat(relay.store().count(DeliveryStatus.DELIVERED, "expandable")).isEqualTo(2);
         assertThat(relay.deadLetters()).isEmpty();
     }
 

@@ -1,5 +1,6 @@
 package com.customerrelay.intake;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.customerrelay.connector.expandable.ExpandableSandbox;
@@ -75,7 +76,7 @@ class FileIntakeTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(relay.failed("cut.json.error.txt")));
         assertThat(Files.readString(relay.failed("cut.json.error.txt"))).contains("cut.json is not valid JSON");
-        assertThat(relay.store().count("PENDING", null) + relay.store().count("DELIVERED", null)).isZero();
+        assertThat(relay.store().count(DeliveryStatus.PENDING, null) + relay.store().count(DeliveryStatus.DELIVERED, null)).isZero();
         assertThat(sandbox.contact("ABCCORP", "JHERNANDEZ").path("E_MAIL").asText()).isEmpty();
     }
 
@@ -121,7 +122,7 @@ class FileIntakeTest {
         relay.awaitDone("slow.ndjson");
         relay.awaitSettled(Duration.ofSeconds(10));
         assertThat(relay.deadLetters()).as("no half-read line").isEmpty();
-        assertThat(relay.store().count("DELIVERED", "expandable")).isEqualTo(12);
+        assertThat(relay.store().count(DeliveryStatus.DELIVERED, "expandable")).isEqualTo(12);
         assertThat(sandbox.contact("ABCCORP", "JHERNANDEZ").path("TITLE").asText()).isEqualTo("step 11");
     }
 }

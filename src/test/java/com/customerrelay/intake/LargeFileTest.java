@@ -1,5 +1,6 @@
 package com.customerrelay.intake;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.LargeFiles;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.connector.expandable.ExpandableSandbox;
@@ -26,7 +27,7 @@ class LargeFileTest {
             relay.awaitDone("bulk.ndjson");
             relay.awaitSettled(Duration.ofMinutes(3));
 
-            assertThat(relay.store().count("DELIVERED", "expandable")).isEqualTo(10_000);
+            assertThat(relay.store().count(DeliveryStatus.DELIVERED, "expandable")).isEqualTo(10_000);
             assertThat(sandbox.updates()).isEqualTo(10_000);
             assertThat(relay.deadLetters()).isEmpty();
             assertThat(sandbox.contact("BULK", "C0").path("E_MAIL").asText()).isEqualTo("c0@bulk.example");

@@ -1,5 +1,6 @@
 package com.customerrelay.intake;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.connector.expandable.ExpandableSandbox;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -168,7 +169,7 @@ class ValidationDeadLetterTest {
         assertThat(broken.path("request").asText()).isEqualTo("{not json");
 
         ExpandableSandbox sandbox = relay.bean("expandableSandbox", ExpandableSandbox.class);
-        assertThat(relay.store().count("DELIVERED", "expandable")).isEqualTo(cases.size());
+        assertThat(relay.store().count(DeliveryStatus.DELIVERED, "expandable")).isEqualTo(cases.size());
         assertThat(sandbox.contact("ABCCORP", "JHERNANDEZ").path("TITLE").asText())
                 .as("good lines delivered in file order").isEqualTo("T" + (cases.size() * 2 - 1));
     }

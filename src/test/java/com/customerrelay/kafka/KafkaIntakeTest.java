@@ -1,5 +1,6 @@
 package com.customerrelay.kafka;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.KafkaBroker;
 import com.customerrelay.support.PostgresSupport;
@@ -110,7 +111,7 @@ class KafkaIntakeTest {
         relay.awaitSettled(Duration.ofSeconds(30));
         assertThat(vendor.total()).as("each update sent once").isEqualTo(10_000);
         assertThat(vendor.distinct()).isEqualTo(10_000);
-        assertThat(relay.store().count("DELIVERED", "expandable")).isEqualTo(10_000);
+        assertThat(relay.store().count(DeliveryStatus.DELIVERED, "expandable")).isEqualTo(10_000);
         Map<String, List<String>> titles = new HashMap<>();
         for (VendorStub.Received r : vendor.received()) {
             titles.computeIfAbsent(r.body().path("CUST_CONTACT").asText(), k -> new ArrayList<>())
@@ -229,7 +230,7 @@ class KafkaIntakeTest {
         relay.awaitSettled(Duration.ofSeconds(30));
         await().atMost(Duration.ofSeconds(30)).until(() -> kafka.committed(GROUP, TOPIC) == 600);
         assertThat(vendor.total()).as("no record taken in twice").isEqualTo(600);
-        assertThat(relay.store().count("DELIVERED", "expandable")).isEqualTo(600);
+        assertThat(relay.store().count(DeliveryStatus.DELIVERED, "expandable")).isEqualTo(600);
         assertThat(acceptedByKafka(relay)).isEqualTo(600);
         assertThat(relay.deadLetters()).isEmpty();
         assertThat(Http.get(relay.managementUrl() + "/observe/health/ready").statusCode()).isEqualTo(200);

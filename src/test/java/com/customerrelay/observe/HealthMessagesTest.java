@@ -1,8 +1,8 @@
 package com.customerrelay.observe;
 
 import com.customerrelay.core.Secrets;
-import com.customerrelay.delivery.DeliveryStore;
-import com.customerrelay.delivery.StoreUnavailableException;
+import com.customerrelay.store.StateStore;
+import com.customerrelay.store.StoreUnavailableException;
 import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,7 @@ class HealthMessagesTest {
     void aStoreErrorQuotingASecretIsMaskedInTheHealthMessage() {
         String canary = "canary-store-pw-4e1d";
         Secrets.register(canary);
-        DeliveryStore store = mock(DeliveryStore.class);
+        StateStore store = mock(StateStore.class);
         doThrow(new StoreUnavailableException("state store: cannot open jdbc:postgresql://db/relay?password="
                 + canary, null)).when(store).ping();
 

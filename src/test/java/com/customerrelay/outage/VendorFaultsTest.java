@@ -1,5 +1,6 @@
 package com.customerrelay.outage;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.connector.socialhub.SocialHubSandbox;
 import com.customerrelay.core.Json;
 import com.customerrelay.support.FlakyVendor;
@@ -106,7 +107,7 @@ class VendorFaultsTest {
         relay.drop("others.ndjson", IntStream.range(0, 50).mapToObj(i -> "{\"id\":\"h-sh-" + i + "\",\"kind\":"
                 + "\"customer\",\"targets\":{\"socialhub\":{\"customerCode\":\"H" + i + "\"}},\"data\":{\"email\":"
                 + "\"new" + i + "@x.example\"}}").collect(Collectors.joining("\n", "", "\n")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "socialhub") == 50);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "socialhub") == 50);
         assertThat(vendor.delivered()).isEmpty();
         assertThat(relay.deadLetters()).isEmpty();
 

@@ -1,5 +1,6 @@
 package com.customerrelay.outage;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.connector.rpm.RpmSandbox;
 import com.customerrelay.connector.socialhub.SocialHubSandbox;
 import com.customerrelay.support.FlakyVendor;
@@ -134,7 +135,7 @@ class VendorOutageTest {
                 .allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
         await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().unfinished() == 0);
         assertThat(relay.deadLetters()).as("nothing dead-lettered").isEmpty();
-        assertThat(relay.store().count("DELIVERED", "expandable")).isEqualTo(WAITING);
+        assertThat(relay.store().count(DeliveryStatus.DELIVERED, "expandable")).isEqualTo(WAITING);
 
         assertThat(Outages.circuit(relay, "expandable")).isEqualTo("closed");
         assertThat(Outages.metric(relay, "relay_vendor_circuit_transitions_total",
@@ -153,8 +154,8 @@ class VendorOutageTest {
 
     /** 100 SocialHub and 100 RPM updates of records of their own; how long until all are delivered (ms). */
     private long healthyBatch(String batch) {
-        long socialhubBefore = relay.store().count("DELIVERED", "socialhub");
-        long rpmBefore = relay.store().count("DELIVERED", "rpm");
+        long socialhubBefore = relay.store().count(DeliveryStatus.DELIVERED, "socialhub");
+        long rpmBefore = relay.store().count(DeliveryStatus.DELIVERED, "rpm");
         String lines = IntStream.rangeClosed(1, HEALTHY).mapToObj(i -> "{\"id\":\"sh-" + batch + "-" + i
                 + "\",\"kind\":\"customer\",\"targets\":{\"socialhub\":{\"customerCode\":\"S" + i + "\"}},\"data\":"
                 + "{\"email\":\"" + batch + i + "@x.example\"}}\n{\"id\":\"rpm-" + batch + "-" + i + "\",\"kind\":"
@@ -163,8 +164,8 @@ class VendorOutageTest {
         long start = System.currentTimeMillis();
         relay.drop("healthy-" + batch + ".ndjson", lines);
         await().atMost(Duration.ofSeconds(120)).until(() ->
-                relay.store().count("DELIVERED", "socialhub") - socialhubBefore == HEALTHY
-                        && relay.store().count("DELIVERED", "rpm") - rpmBefore == HEALTHY);
+                relay.store().count(DeliveryStatus.DELIVERED, "socialhub") - socialhubBefore == HEALTHY
+                        && relay.store().count(DeliveryStatus.DELIVERED, "rpm") - rpmBefore == HEALTHY);
         return System.currentTimeMillis() - start;
     }
 

@@ -1,5 +1,6 @@
 package com.customerrelay.outage;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.FlakyVendor;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.Ports;
@@ -58,7 +59,7 @@ class VendorPauseTest {
                 .isEqualTo(1);
 
         relay.drop("paused.ndjson", Outages.expandable("p", 20));
-        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count("PENDING", "expandable") == 20);
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count(DeliveryStatus.PENDING, "expandable") == 20);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                 .until(() -> vendor.callsWhileUp() == 0 && relay.deadLetters().isEmpty());
 
@@ -67,7 +68,7 @@ class VendorPauseTest {
         assertThat(Outages.circuit(relay, "expandable")).as("the pause outlives the restart").isEqualTo("paused");
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                 .until(() -> vendor.callsWhileUp() == 0 && relay.deadLetters().isEmpty());
-        assertThat(relay.store().count("PENDING", "expandable")).isEqualTo(20);
+        assertThat(relay.store().count(DeliveryStatus.PENDING, "expandable")).isEqualTo(20);
 
         JsonNode resumed = Outages.post(relay, "expandable", "resume");
         assertThat(resumed.path("circuit").asText()).isEqualTo("closed");
@@ -152,7 +153,7 @@ class VendorPauseTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> Outages.circuit(b, "expandable").equals("paused"));
         a.drop("shared-a.ndjson", Outages.expandable("sa", 20));
         b.drop("shared-b.ndjson", Outages.expandable("sb", 20));
-        await().atMost(Duration.ofSeconds(10)).until(() -> a.store().count("PENDING", "expandable") == 40);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.store().count(DeliveryStatus.PENDING, "expandable") == 40);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> vendor.callsWhileUp() == 0);
 
         Outages.post(b, "expandable", "resume");

@@ -175,7 +175,7 @@ class OutcomeMessagesTest {
         assertThat(all).as("one message per outcome, none twice").hasSize(6);
         assertThat(all).allSatisfy(r -> assertThat(r.body().toString()).doesNotContain(PASSWORD)
                 .doesNotContain("\"data\""));
-        assertThat(relay.store().outboxSize()).as("the outbox is emptied once published").isZero();
+        assertThat(relay.outbox().size()).as("the outbox is emptied once published").isZero();
     }
 
     @Test

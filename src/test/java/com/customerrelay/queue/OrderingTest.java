@@ -1,5 +1,6 @@
 package com.customerrelay.queue;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
@@ -75,7 +76,7 @@ class OrderingTest {
         assertThat(titlesOf("ORDERED")).as("seen by the vendor, in arrival order").containsExactlyElementsOf(expected);
         assertThat(vendor.distinct()).isEqualTo(5_001);
         relay.awaitSettled(Duration.ofSeconds(10));
-        assertThat(relay.store().count("DELIVERED", "expandable")).isEqualTo(5_100);
+        assertThat(relay.store().count(DeliveryStatus.DELIVERED, "expandable")).isEqualTo(5_100);
     }
 
     @Test
@@ -97,12 +98,12 @@ class OrderingTest {
             producer.send(messages);
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable")
-                + relay.store().count("SKIPPED", "expandable") == 30);
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable")
+                + relay.store().count(DeliveryStatus.SKIPPED, "expandable") == 30);
         List<Integer> seen = titlesOf("LATE").stream().map(t -> Integer.parseInt(t.substring(1))).toList();
         assertThat(seen).as("never an older one after a newer one").isSorted();
         assertThat(seen.get(seen.size() - 1)).as("the final state is the latest change").isEqualTo(30);
-        assertThat(relay.store().count("SKIPPED", "expandable")).isEqualTo(30 - seen.size()).isPositive();
+        assertThat(relay.store().count(DeliveryStatus.SKIPPED, "expandable")).isEqualTo(30 - seen.size()).isPositive();
         assertThat(seen.get(0)).as("the first to arrive was delivered").isEqualTo(order.get(0));
     }
 
@@ -112,12 +113,12 @@ class OrderingTest {
             producer.send("{\"id\":\"with-time\",\"kind\":\"contact\",\"occurredAt\":\"2026-11-22T10:00:00Z\","
                     + "\"targets\":{\"expandable\":{\"customerId\":\"ABCCORP\",\"contactId\":\"MIXED\"}},"
                     + "\"data\":{\"title\":\"first\"}}");
-            await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count("DELIVERED", "expandable") == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 1);
             producer.send(Requests.expandableContact("without-time", "ABCCORP", "MIXED", "{\"title\":\"second\"}"));
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count("DELIVERED", "expandable") == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 2);
         assertThat(titlesOf("MIXED")).containsExactly("first", "second");
-        assertThat(relay.store().count("SKIPPED", "expandable")).isZero();
+        assertThat(relay.store().count(DeliveryStatus.SKIPPED, "expandable")).isZero();
     }
 }

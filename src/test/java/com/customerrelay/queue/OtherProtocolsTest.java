@@ -1,5 +1,6 @@
 package com.customerrelay.queue;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.connector.expandable.ExpandableSandbox;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
@@ -69,7 +70,7 @@ class OtherProtocolsTest {
             producer.send(update);
             producer.send(session.createTextMessage("not json from amqp"));
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable") == 1
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 1
                 && relay.deadLetters().size() == 1);
         assertThat(sandbox.contact("ABCCORP", "JHERNANDEZ").path("E_MAIL").asText()).isEqualTo("juan@amqp.example");
         JsonNode letter = relay.deadLetters().get(0);
@@ -96,7 +97,7 @@ class OtherProtocolsTest {
             frame(out, "DISCONNECT\nreceipt:3\n\n");
             readFrame(in);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count("DELIVERED", "expandable") == 1
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 1
                 && relay.deadLetters().size() == 1);
         assertThat(sandbox.contact("ABCCORP", "MSMITH").path("E_MAIL").asText()).isEqualTo("mary@stomp.example");
         JsonNode letter = relay.deadLetters().get(0);

@@ -1,5 +1,6 @@
 package com.customerrelay.queue;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
@@ -47,7 +48,7 @@ class QueueIntakeTest {
                             + Requests.expandableContact("q-3", "XYZLTD", "PCHEN", "{\"title\":\"Lead\"}") + "]");
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count("DELIVERED", "expandable") == 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 3);
         assertThat(sandbox.contact("ABCCORP", "JHERNANDEZ").path("E_MAIL").asText()).isEqualTo("juan@q.example");
         assertThat(sandbox.contact("ABCCORP", "MSMITH").path("E_MAIL").asText()).isEqualTo("mary@q.example");
         assertThat(sandbox.contact("XYZLTD", "PCHEN").path("TITLE").asText()).isEqualTo("Lead");
@@ -62,7 +63,7 @@ class QueueIntakeTest {
                     Requests.emailChange("q-4", "JHERNANDEZ", "after@q.example"));
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count("DELIVERED", "expandable") == 2
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count(DeliveryStatus.DELIVERED, "expandable") == 2
                 && relay.deadLetters().size() == 2);
         JsonNode raw = relay.deadLetters().stream().filter(l -> l.path("request").isTextual()).findFirst().orElseThrow();
         assertThat(raw.path("reason").asText()).isEqualTo("invalid");

@@ -1,5 +1,6 @@
 package com.customerrelay.queue;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.delivery.DeliveryRunner;
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.PostgresSupport;
@@ -79,7 +80,7 @@ class SharedWorkTest {
 
         assertThat(vendor.total()).as("each request exactly once at the vendor").isEqualTo(requests);
         assertThat(vendor.perMarker().values()).extracting(AtomicInteger::get).containsOnly(1);
-        assertThat(relays.get(0).store().count("DELIVERED", "expandable")).isEqualTo(requests);
+        assertThat(relays.get(0).store().count(DeliveryStatus.DELIVERED, "expandable")).isEqualTo(requests);
         long a = relays.get(0).bean("deliveryRunner", DeliveryRunner.class).deliveredTotal();
         long b = relays.get(1).bean("deliveryRunner", DeliveryRunner.class).deliveredTotal();
         assertThat(a + b).isEqualTo(requests);

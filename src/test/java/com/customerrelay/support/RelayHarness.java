@@ -2,7 +2,9 @@ package com.customerrelay.support;
 
 import com.customerrelay.RelayMain;
 import com.customerrelay.core.Json;
-import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.delivery.DeliveryQueries;
+import com.customerrelay.delivery.OutboxTable;
+import com.customerrelay.store.StateStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -123,8 +125,17 @@ public final class RelayHarness implements AutoCloseable {
         return context().getRegistry().lookupByNameAndType(name, type);
     }
 
-    public DeliveryStore store() {
-        return bean("deliveryStore", DeliveryStore.class);
+    /** What the relay's store knows of its deliveries. */
+    public DeliveryQueries store() {
+        return bean("deliveryQueries", DeliveryQueries.class);
+    }
+
+    public StateStore stateStore() {
+        return bean("stateStore", StateStore.class);
+    }
+
+    public OutboxTable outbox() {
+        return bean("outboxTable", OutboxTable.class);
     }
 
     public Path inbox() {

@@ -1,7 +1,8 @@
 package com.customerrelay.support;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.RelayMain;
-import com.customerrelay.delivery.DeliveryStore;
+import com.customerrelay.delivery.DeliveryQueries;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -86,9 +87,9 @@ public abstract class RelayTestKit extends CamelMainTestSupport {
                 .isTrue();
     }
 
-    /** The relay's state store. */
-    protected DeliveryStore store() {
-        return context.getRegistry().lookupByNameAndType("deliveryStore", DeliveryStore.class);
+    /** What the relay's store knows of its deliveries. */
+    protected DeliveryQueries store() {
+        return context.getRegistry().lookupByNameAndType("deliveryQueries", DeliveryQueries.class);
     }
 
     /** Matches once the delivery route of {@code vendor} has made {@code attempts} attempts (completed or failed). */
@@ -107,7 +108,7 @@ public abstract class RelayTestKit extends CamelMainTestSupport {
 
     /** Waits until {@code count} deliveries to {@code vendor} are recorded as delivered (see {@link #awaitDeadLetters}). */
     protected void awaitDelivered(String vendor, int count) {
-        await().atMost(Duration.ofSeconds(5)).until(() -> store().count("DELIVERED", vendor) == count);
+        await().atMost(Duration.ofSeconds(5)).until(() -> store().count(DeliveryStatus.DELIVERED, vendor) == count);
     }
 
     /** The dead letters written so far, oldest first. */

@@ -112,7 +112,7 @@ class SyncJobFaultsTest {
     void aRunGoingOnOnAnotherRelayAnswers409AndAnUnknownJob404() throws Exception {
         relay = relay("crm").set("relay.sync.crm.source", "csv")
                 .set("relay.sync.crm.csv.dir", dir.resolve("exports").toString()).start();
-        relay.store().withConnection((c, now) -> {
+        relay.stateStore().withConnection((c, now) -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "update relay_sync_run set owner = 'other-relay', lease_until = ?, started_at = ? where job = 'crm'")) {
                 ps.setLong(1, now + 60_000);

@@ -1,5 +1,6 @@
 package com.customerrelay.sync;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.TestLog;
@@ -207,7 +208,7 @@ class SyncJobTest {
         assertThat(bodies.get("C3").get("E_MAIL").asText()).isEqualTo("new-c3@acme.test");
         assertThat(bodies.get("C7").get("SOFCT_USER_1").asText()).isEqualTo("tier-7");
         assertThat(relay.store().statusOf(idOf("db", "ACME:C3"))).extracting(s -> s.status())
-                .containsExactly("DELIVERED");
+                .containsExactly(DeliveryStatus.DELIVERED);
 
         // a third run with nothing changed sends nothing
         JsonNode third = runAndWait("db");
@@ -223,7 +224,7 @@ class SyncJobTest {
     }
 
     private String idOf(String job, String key) {
-        return relay.store().withConnection((c, now) -> {
+        return relay.stateStore().withConnection((c, now) -> {
             try (var ps = c.prepareStatement("select fingerprint from relay_sync_fingerprint where job = ? and "
                     + "record_key = ?")) {
                 ps.setString(1, job);

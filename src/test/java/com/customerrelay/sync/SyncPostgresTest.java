@@ -1,5 +1,6 @@
 package com.customerrelay.sync;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.core.Json;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.PostgresSupport;
@@ -186,7 +187,7 @@ class SyncPostgresTest {
         assertThat(first.get("rowsRead").asLong()).isEqualTo(ROWS);
         assertThat(first.get("changed").asLong()).isZero();
         assertThat(first.get("baseline").asLong()).isEqualTo(ROWS);
-        assertThat(relay.store().count("PENDING", null)).as("nothing handed over").isZero();
+        assertThat(relay.store().count(DeliveryStatus.PENDING, null)).as("nothing handed over").isZero();
 
         changeRows(CHANGED);
         JsonNode second = runAndWait(relay, "crm");

@@ -1,5 +1,6 @@
 package com.customerrelay.connector.expandable;
 
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.core.Json;
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.RelayTestKit;
@@ -294,7 +295,7 @@ class ExpandableDeliveryTest {
             dropAndAwaitAttempts("expandable", 21, "mixed.ndjson", lines.toString());
 
             awaitDelivered("expandable", 20);
-            assertThat(store().count("PENDING", "expandable")).as("the locked one waits for its retry").isEqualTo(1);
+            assertThat(store().count(DeliveryStatus.PENDING, "expandable")).as("the locked one waits for its retry").isEqualTo(1);
             assertThat(EXPANDABLE.findAll(postRequestedFor(urlEqualTo(UPDATE))
                     .withRequestBody(matchingJsonPath("$[?(@.CUST_CONTACT == 'LOCKED')]")))).hasSize(1);
             assertThat(deadLetters()).isEmpty();

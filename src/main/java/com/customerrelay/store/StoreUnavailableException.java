@@ -1,4 +1,4 @@
-package com.customerrelay.delivery;
+package com.customerrelay.store;
 
 /**
  * The state store could not be reached or did not commit. Nothing was taken in: intakes keep their input (the queue

@@ -1,5 +1,6 @@
 package com.customerrelay.delivery;
 
+import com.customerrelay.store.StoreUnavailableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The state store on a real embedded H2 file: dispatch rounds, and a store written by an earlier version. */
-class DeliveryStoreTest {
+class DeliveryTablesTest {
 
     @TempDir
     Path dir;
@@ -25,42 +26,42 @@ class DeliveryStoreTest {
         return "jdbc:h2:file:" + dir.resolve("relay").toAbsolutePath();
     }
 
-    private static DeliveryStore.NewDelivery delivery(String id, String record) {
+    private static NewDelivery delivery(String id, String record) {
         return delivery(id, "expandable", record);
     }
 
     /** A contact update of {@code record} for {@code vendor}, as an intake would hand it to the store. */
-    static DeliveryStore.NewDelivery delivery(String id, String vendor, String record) {
-        return new DeliveryStore.NewDelivery(id, vendor, "contact", record, null,
+    static NewDelivery delivery(String id, String vendor, String record) {
+        return new NewDelivery(id, vendor, "contact", record, null,
                 "{\"id\":\"" + id + "\",\"kind\":\"contact\"}", "{\"intake\":\"file\",\"name\":\"a.ndjson\"}", null);
     }
 
     @Test
     void aRoundWritesOutcomesBeforeItClaimsSoTheNextUpdateOfARecordFollowsInTheSameRound() {
-        DeliveryStore store = new DeliveryStore(url(), "relay", "", Duration.ofDays(7), false);
+        Stores store = Stores.open(url(), Duration.ofDays(7));
         try {
-            store.enqueueAll(List.of(delivery("a1", "A"), delivery("a2", "A"), delivery("b1", "B")));
-            List<DeliveryStore.Want> want = List.of(new DeliveryStore.Want("expandable", 10, 60_000, true));
+            store.acceptance().accept(List.of(delivery("a1", "A"), delivery("a2", "A"), delivery("b1", "B")));
+            List<DispatchRounds.Want> want = List.of(new DispatchRounds.Want("expandable", 10, 60_000, true));
 
-            List<Delivery> first = store.round(List.of(), want).get("expandable");
+            List<Delivery> first = store.rounds().round(List.of(), want).get("expandable");
             assertThat(first).extracting(Delivery::requestId).as("a2 waits behind a1").containsExactly("a1", "b1");
             assertThat(first.get(0).requestJson()).isEqualTo("{\"id\":\"a1\",\"kind\":\"contact\"}");
             assertThat(first.get(0).sourceJson()).contains("a.ndjson");
             assertThat(first.get(0).attempt()).isEqualTo(1);
 
-            Map<String, List<Delivery>> second = store.round(List.of(DeliveryStore.Finish.delivered(first.get(0)),
-                    DeliveryStore.Finish.retryIn(first.get(1), 60_000, "{\"message\":\"later\"}")), want);
+            Map<String, List<Delivery>> second = store.rounds().round(List.of(Finish.delivered(first.get(0)),
+                    Finish.retryIn(first.get(1), 60_000, "{\"message\":\"later\"}")), want);
             assertThat(second.get("expandable")).extracting(Delivery::requestId).containsExactly("a2");
-            assertThat(store.count("DELIVERED", "expandable")).isEqualTo(1);
-            assertThat(store.count("PENDING", "expandable")).as("b1 waits a minute").isEqualTo(1);
-            assertThat(store.count("INFLIGHT", "expandable")).isEqualTo(1);
+            assertThat(store.queries().count(DeliveryStatus.DELIVERED, "expandable")).isEqualTo(1);
+            assertThat(store.queries().count(DeliveryStatus.PENDING, "expandable")).as("b1 waits a minute").isEqualTo(1);
+            assertThat(store.queries().count(DeliveryStatus.INFLIGHT, "expandable")).isEqualTo(1);
 
             // an outcome of an attempt the store no longer has in flight is not written over what came later
-            store.round(List.of(DeliveryStore.Finish.dead(first.get(0), "{\"message\":\"stale\"}")), List.of());
-            assertThat(store.count("DELIVERED", "expandable")).isEqualTo(1);
-            assertThat(store.count("DEAD", "expandable")).isZero();
+            store.rounds().round(List.of(Finish.dead(first.get(0), "{\"message\":\"stale\"}")), List.of());
+            assertThat(store.queries().count(DeliveryStatus.DELIVERED, "expandable")).isEqualTo(1);
+            assertThat(store.queries().count(DeliveryStatus.DEAD, "expandable")).isZero();
         } finally {
-            store.stop();
+            store.close();
         }
     }
 
@@ -79,17 +80,17 @@ class DeliveryStoreTest {
                     + "next_attempt_at, lease_until, created_at, request_json, source_json) values ('old-1', "
                     + "'expandable', 'contact', 'K', 'PENDING', 0, 0, 0, 0, '{\"id\":\"old-1\"}', '{\"intake\":\"queue\"}')");
         }
-        DeliveryStore store = new DeliveryStore(url(), "relay", "", Duration.ofDays(7), false);
+        Stores store = Stores.open(url(), Duration.ofDays(7));
         try {
-            List<Delivery> claimed = store.round(List.of(),
-                    List.of(new DeliveryStore.Want("expandable", 10, 60_000, true))).get("expandable");
+            List<Delivery> claimed = store.rounds().round(List.of(),
+                    List.of(new DispatchRounds.Want("expandable", 10, 60_000, true))).get("expandable");
             assertThat(claimed).hasSize(1);
             assertThat(claimed.get(0).requestJson()).isEqualTo("{\"id\":\"old-1\"}");
             assertThat(claimed.get(0).sourceJson()).isEqualTo("{\"intake\":\"queue\"}");
-            store.enqueueAll(List.of(delivery("new-1", "N")));
-            assertThat(store.count("PENDING", "expandable")).isEqualTo(1);
+            store.acceptance().accept(List.of(delivery("new-1", "N")));
+            assertThat(store.queries().count(DeliveryStatus.PENDING, "expandable")).isEqualTo(1);
         } finally {
-            store.stop();
+            store.close();
         }
         try (Connection c = DriverManager.getConnection(url(), "relay", ""); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select count(*) from information_schema.columns "
@@ -101,87 +102,87 @@ class DeliveryStoreTest {
 
     @Test
     void aHandOverRenewsAnIdThatIsNotInFlightBehindTheRecordsLaterUpdatesAndRunsItsWorkInTheSameTransaction() {
-        DeliveryStore store = new DeliveryStore(url(), "relay", "", Duration.ofDays(7), false);
+        Stores store = Stores.open(url(), Duration.ofDays(7));
         try {
-            List<DeliveryStore.Want> want = List.of(new DeliveryStore.Want("expandable", 10, 60_000, true));
-            List<List<DeliveryStore.Acceptance>> seen = new java.util.ArrayList<>();
+            List<DispatchRounds.Want> want = List.of(new DispatchRounds.Want("expandable", 10, 60_000, true));
+            List<List<Acceptance>> seen = new java.util.ArrayList<>();
             // a record changes A -> B -> A while its deliveries wait: the second A goes behind B, not ahead of it
-            store.handOver(List.of(delivery("rec:A", "R"), delivery("rec:B", "R")),
+            store.acceptance().acceptWith(List.of(delivery("rec:A", "R"), delivery("rec:B", "R")),
                     (c, now, deliveries, results) -> seen.add(results));
-            assertThat(store.handOver(List.of(delivery("rec:A", "R")), null))
-                    .containsExactly(DeliveryStore.Acceptance.NEW);
-            List<Delivery> first = store.round(List.of(), want).get("expandable");
+            assertThat(store.acceptance().acceptWith(List.of(delivery("rec:A", "R")), null))
+                    .containsExactly(Acceptance.NEW);
+            List<Delivery> first = store.rounds().round(List.of(), want).get("expandable");
             assertThat(first).extracting(Delivery::requestId).as("B first, then A again").containsExactly("rec:B");
-            List<Delivery> next = store.round(List.of(DeliveryStore.Finish.delivered(first.get(0))), want)
+            List<Delivery> next = store.rounds().round(List.of(Finish.delivered(first.get(0))), want)
                     .get("expandable");
             assertThat(next).extracting(Delivery::requestId).containsExactly("rec:A");
 
             // in flight, an id cannot be taken back: a duplicate, and the work hears of it
-            List<DeliveryStore.Acceptance> again = store.handOver(List.of(delivery("rec:A", "R")),
+            List<Acceptance> again = store.acceptance().acceptWith(List.of(delivery("rec:A", "R")),
                     (c, now, deliveries, results) -> seen.add(List.copyOf(results)));
-            assertThat(again).containsExactly(DeliveryStore.Acceptance.DUPLICATE);
-            assertThat(seen).containsExactly(List.of(DeliveryStore.Acceptance.NEW, DeliveryStore.Acceptance.NEW),
-                    List.of(DeliveryStore.Acceptance.DUPLICATE));
+            assertThat(again).containsExactly(Acceptance.DUPLICATE);
+            assertThat(seen).containsExactly(List.of(Acceptance.NEW, Acceptance.NEW),
+                    List.of(Acceptance.DUPLICATE));
 
             // delivered, it is made afresh
-            store.round(List.of(DeliveryStore.Finish.delivered(next.get(0))), List.of());
-            assertThat(store.handOver(List.of(delivery("rec:A", "R")), null))
-                    .containsExactly(DeliveryStore.Acceptance.NEW);
-            assertThat(store.count("PENDING", "expandable")).isEqualTo(1);
+            store.rounds().round(List.of(Finish.delivered(next.get(0))), List.of());
+            assertThat(store.acceptance().acceptWith(List.of(delivery("rec:A", "R")), null))
+                    .containsExactly(Acceptance.NEW);
+            assertThat(store.queries().count(DeliveryStatus.PENDING, "expandable")).isEqualTo(1);
 
             // work that fails undoes the deliveries of its transaction
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.handOver(List.of(delivery("rec:C", "S")),
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.acceptance().acceptWith(List.of(delivery("rec:C", "S")),
                     (c, now, deliveries, results) -> {
                         throw new java.sql.SQLException("the run lock was lost", "40001");
                     })).isInstanceOf(StoreUnavailableException.class);
-            assertThat(store.statusOf("rec:C")).isEmpty();
+            assertThat(store.queries().statusOf("rec:C")).isEmpty();
         } finally {
-            store.stop();
+            store.close();
         }
     }
 
     @Test
     void aDeliveryStillWaitingIsTheSameRequestHoweverOldAndAFinishedOneLeavesTheDedupeWindow() {
         // a dedupe window of 0: every row is older than it at once
-        DeliveryStore store = new DeliveryStore(url(), "relay", "", Duration.ZERO, false);
+        Stores store = Stores.open(url(), Duration.ZERO);
         try {
-            assertThat(store.enqueueAll(List.of(delivery("w1", "W")))).containsExactly(DeliveryStore.Acceptance.NEW);
-            assertThat(store.enqueueAll(List.of(delivery("w1", "W"))))
+            assertThat(store.acceptance().accept(List.of(delivery("w1", "W")))).containsExactly(Acceptance.NEW);
+            assertThat(store.acceptance().accept(List.of(delivery("w1", "W"))))
                     .as("waiting (behind a pause, an outage): not made afresh, which would lose its place and attempts")
-                    .containsExactly(DeliveryStore.Acceptance.DUPLICATE);
-            List<Delivery> claimed = store.round(List.of(),
-                    List.of(new DeliveryStore.Want("expandable", 10, 60_000, true))).get("expandable");
-            assertThat(store.enqueueAll(List.of(delivery("w1", "W"))))
-                    .as("in flight: never deleted from under its attempt").containsExactly(DeliveryStore.Acceptance.DUPLICATE);
-            store.round(List.of(DeliveryStore.Finish.delivered(claimed.get(0))), List.of());
-            assertThat(store.enqueueAll(List.of(delivery("w1", "W"))))
-                    .as("delivered and past the window: taken again").containsExactly(DeliveryStore.Acceptance.NEW);
-            assertThat(store.count("PENDING", "expandable")).isEqualTo(1);
+                    .containsExactly(Acceptance.DUPLICATE);
+            List<Delivery> claimed = store.rounds().round(List.of(),
+                    List.of(new DispatchRounds.Want("expandable", 10, 60_000, true))).get("expandable");
+            assertThat(store.acceptance().accept(List.of(delivery("w1", "W"))))
+                    .as("in flight: never deleted from under its attempt").containsExactly(Acceptance.DUPLICATE);
+            store.rounds().round(List.of(Finish.delivered(claimed.get(0))), List.of());
+            assertThat(store.acceptance().accept(List.of(delivery("w1", "W"))))
+                    .as("delivered and past the window: taken again").containsExactly(Acceptance.NEW);
+            assertThat(store.queries().count(DeliveryStatus.PENDING, "expandable")).isEqualTo(1);
         } finally {
-            store.stop();
+            store.close();
         }
     }
 
     @Test
     void aPurgeForgetsFinishedDeliveriesPastTheWindowInChunksOnItsIndexAndLeavesNoTextBehind() throws Exception {
-        DeliveryStore store = new DeliveryStore(url(), "relay", "", Duration.ofMillis(1), false);
+        Stores store = Stores.open(url(), Duration.ofMillis(1));
         try {
-            List<DeliveryStore.NewDelivery> finished = new java.util.ArrayList<>();
+            List<NewDelivery> finished = new java.util.ArrayList<>();
             for (int i = 0; i < 2_500; i++) {
                 finished.add(delivery("done-" + i, "R" + i));
             }
-            store.enqueueAll(finished);
-            List<Delivery> claimed = store.round(List.of(),
-                    List.of(new DeliveryStore.Want("expandable", 2_500, 60_000, true))).get("expandable");
+            store.acceptance().accept(finished);
+            List<Delivery> claimed = store.rounds().round(List.of(),
+                    List.of(new DispatchRounds.Want("expandable", 2_500, 60_000, true))).get("expandable");
             assertThat(claimed).hasSize(2_500);
-            store.round(claimed.stream().map(DeliveryStore.Finish::delivered).toList(), List.of());
-            store.enqueueAll(List.of(delivery("waiting-1", "W1"), delivery("waiting-2", "W2")));
+            store.rounds().round(claimed.stream().map(Finish::delivered).toList(), List.of());
+            store.acceptance().accept(List.of(delivery("waiting-1", "W1"), delivery("waiting-2", "W2")));
             long since = System.currentTimeMillis();
             await().until(() -> System.currentTimeMillis() > since + 5);
 
-            assertThat(store.purgeInChunks(1_000)).as("every finished delivery, over three chunks").isEqualTo(2_500);
+            assertThat(store.purge().purgeInChunks(1_000)).as("every finished delivery, over three chunks").isEqualTo(2_500);
 
-            assertThat(store.count("PENDING", "expandable")).as("unfinished ones stay however old").isEqualTo(2);
+            assertThat(store.queries().count(DeliveryStatus.PENDING, "expandable")).as("unfinished ones stay however old").isEqualTo(2);
             try (Connection c = DriverManager.getConnection(url(), "relay", ""); Statement s = c.createStatement()) {
                 assertThat(count(s, "select count(*) from relay_delivery")).isEqualTo(2);
                 assertThat(count(s, "select count(*) from relay_payload")).as("no request text left without its row")
@@ -194,7 +195,7 @@ class DeliveryStoreTest {
                 }
             }
         } finally {
-            store.stop();
+            store.close();
         }
     }
 
