@@ -30,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -51,11 +50,13 @@ public final class HttpApi {
     private final long maxBodyBytes;
     private final String console;
     private final SyncRunner sync;
+    private final SyncViews syncViews;
     private final VendorCircuits circuits;
 
     public HttpApi(RequestIntake intake, RequestBodyReader reader, DeliveryQueries store, DeadLetterReplay deadLetters,
                    List<String> vendors, long maxBodyBytes, SyncRunner sync, VendorCircuits circuits) {
         this.sync = sync;
+        this.syncViews = new SyncViews(sync);
         this.circuits = circuits;
         this.intake = intake;
         this.reader = reader;
@@ -303,13 +304,13 @@ public final class HttpApi {
 
     /** GET /sync: each job's schedule, whether it is running, and its last run's report. */
     public void syncJobs(Exchange exchange) {
-        answer(exchange, 200, sync.describeAll());
+        answer(exchange, 200, syncViews.describeAll());
     }
 
     /** GET /sync/{job}: one job. */
     public void syncJob(Exchange exchange) {
         String job = exchange.getIn().getHeader("job", String.class);
-        JsonNode described = sync.describe(job);
+        JsonNode described = syncViews.describe(job);
         if (described == null) {
             throw new ApiProblem(404, "no sync job " + SafeText.name(String.valueOf(job)) + " (relay.sync.jobs)");
         }

@@ -5,50 +5,40 @@ import com.customerrelay.core.Json;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorProfile;
-import com.customerrelay.delivery.Acceptance;
 import com.customerrelay.delivery.Dispatcher;
-import com.customerrelay.intake.IntakeItem;
 import com.customerrelay.intake.RequestIntake;
 import com.customerrelay.observe.RelayMetrics;
 import com.customerrelay.store.StateStore;
 import com.customerrelay.store.StoreUnavailableException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Service;
-import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TimeZone;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Runs the scheduled sync jobs (PRODUCT.md §2a). The job's Quartz route ({@code routes/sync.camel.yaml}) or
@@ -70,9 +60,8 @@ public final class SyncRunner implements Service {
     private final Map<String, SyncJob> jobs = new LinkedHashMap<>();
     private final Map<String, SyncMapping> mappings = new HashMap<>();
     private final SyncStore syncStore;
+    private final SyncHandover handover;
     private final RequestIntake intake;
-    private final Dispatcher dispatcher;
-    private final RelayMetrics metrics;
     private final long leaseMs;
     private final long fileMinAgeMs;
     private final String owner;
@@ -90,11 +79,10 @@ public final class SyncRunner implements Service {
         }
         this.syncStore = new SyncStore(store);
         this.intake = intake;
-        this.dispatcher = dispatcher;
-        this.metrics = metrics;
         this.leaseMs = leaseMs;
         this.fileMinAgeMs = fileMinAgeMs;
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.handover = new SyncHandover(syncStore, intake, dispatcher, metrics, owner, leaseMs);
         if (!jobs.isEmpty()) {
             syncStore.addJobs(this.jobs.keySet());
             if (!store.shared()) {
@@ -155,8 +143,7 @@ public final class SyncRunner implements Service {
                 return columns;
             }
         }
-        Files.createDirectories(job.csvDir());
-        List<Path> files = csvFiles(job.csvDir(), 0);
+        List<Path> files = CsvFolder.ready(job.csvDir(), 0);
         if (files.isEmpty()) {
             return null;
         }
@@ -207,19 +194,6 @@ public final class SyncRunner implements Service {
         return Start.STARTED;
     }
 
-    /** What one run came to, as counted while it goes. */
-    private static final class Run {
-        final long started = System.currentTimeMillis();
-        long read;
-        long changed;
-        long unchanged;
-        long invalid;
-        long baseline;
-        final List<String> doneFiles = new ArrayList<>();
-        final List<String> failedFiles = new ArrayList<>();
-        volatile boolean lockLost;
-    }
-
     /** A run cannot go on (the lock is lost, the relay stops, the source is wrong). */
     private static final class RunStopped extends RuntimeException {
         RunStopped(String message) {
@@ -228,7 +202,7 @@ public final class SyncRunner implements Service {
     }
 
     private void run(SyncJob job) {
-        Run run = new Run();
+        SyncRun run = new SyncRun();
         String error = null;
         var beat = heartbeat.scheduleAtFixedRate(() -> {
             try {
@@ -256,9 +230,8 @@ public final class SyncRunner implements Service {
                     pump(job, rows, null, run, baseline);
                 }
             } else {
-                Files.createDirectories(job.csvDir());
                 // a file still being written (changed within relay.inbox.read-lock-min-age-ms) waits for the next run
-                for (Path file : csvFiles(job.csvDir(), fileMinAgeMs)) {
+                for (Path file : CsvFolder.ready(job.csvDir(), fileMinAgeMs)) {
                     readCsv(job, file, run, baseline);
                 }
             }
@@ -275,7 +248,7 @@ public final class SyncRunner implements Service {
         finish(job, run, error == null ? null : SafeText.value(Secrets.mask(error)));
     }
 
-    private void readCsv(SyncJob job, Path file, Run run, boolean baseline) throws Exception {
+    private void readCsv(SyncJob job, Path file, SyncRun run, boolean baseline) throws Exception {
         String name = file.getFileName().toString();
         String why;
         try (CsvRows rows = new CsvRows(file, job.delimiter())) {
@@ -289,17 +262,17 @@ public final class SyncRunner implements Service {
         if (why != null) {
             LOG.warn("Sync job {}: CSV file {} could not be read and was moved to .failed/: {}", job.name(),
                     SafeText.value(name), SafeText.value(why));
-            moveTo(file, ".failed", name + " could not be read to the end by sync job " + job.name() + " at "
+            CsvFolder.moveTo(file, ".failed", name + " could not be read to the end by sync job " + job.name() + " at "
                     + Instant.now() + ": " + why + "\nRows before the failure may have been handed over; once the "
                     + "file is mended, put it back in the folder: rows handed over already are not sent twice.\n");
             run.failedFiles.add(name);
             return;
         }
-        moveTo(file, ".done", null);
+        CsvFolder.moveTo(file, ".done", null);
         run.doneFiles.add(name);
     }
 
-    private void pump(SyncJob job, RowReader rows, String file, Run run, boolean baseline) throws Exception {
+    private void pump(SyncJob job, RowReader rows, String file, SyncRun run, boolean baseline) throws Exception {
         List<SyncRow> batch = new ArrayList<>(BATCH);
         for (SyncRow row; (row = rows.next()) != null; ) {
             if (stopping) {
@@ -312,7 +285,7 @@ public final class SyncRunner implements Service {
             run.read++;
             batch.add(row);
             if (batch.size() == BATCH) {
-                flush(job, batch, file, run, baseline);
+                handover.handOver(job, mappings.get(job.name()), batch, file, run, baseline);
                 batch.clear();
             }
             if (run.read % PROGRESS_EVERY == 0) {
@@ -320,156 +293,13 @@ public final class SyncRunner implements Service {
                         run.changed, run.unchanged, run.invalid);
             }
         }
-        flush(job, batch, file, run, baseline);
+        handover.handOver(job, mappings.get(job.name()), batch, file, run, baseline);
     }
 
-    /**
-     * Makes the rows of one batch into requests and hands the changed ones over, with their fingerprints, in one
-     * transaction that also checks the run still holds its lock. In a baseline run a row whose key has no
-     * fingerprint yet is only recorded; one that has (from an earlier baseline run that did not complete) is
-     * handed over when it changed, so a baseline run that is redone loses no change.
-     */
-    private void flush(SyncJob job, List<SyncRow> batch, String file, Run run, boolean baseline) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        SyncMapping mapping = mappings.get(job.name());
-        List<Object> built = new ArrayList<>(batch.size());
-        List<String> keys = new ArrayList<>();
-        for (SyncRow row : batch) {
-            Object made;
-            if (row.problem() != null) {
-                made = new SyncMapping.RowProblem(row.problem());
-            } else {
-                try {
-                    made = mapping.build(row);
-                    keys.add(((SyncMapping.Built) made).key());
-                } catch (SyncMapping.RowProblem problem) {
-                    made = problem;
-                    String key = mapping.keyOf(row);
-                    if (key != null) {
-                        keys.add(key);
-                    }
-                }
-            }
-            built.add(made);
-        }
-        Map<String, String> before = syncStore.fingerprints(job.name(), keys.stream().distinct().toList());
-        Map<String, String> seen = new HashMap<>(before);
-        Map<String, String> record = new LinkedHashMap<>();
-        Map<String, String> keyOfRequest = new HashMap<>();
-        List<IntakeItem> items = new ArrayList<>();
-        long invalidRows = 0;
-        long unchangedRows = 0;
-        long changedRows = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            SyncRow row = batch.get(i);
-            ObjectNode source = Json.object().put("intake", "sync").put("name", job.name());
-            if (file != null) {
-                source.put("file", file);
-            }
-            source.put("line", row.line());
-            if (built.get(i) instanceof SyncMapping.Built request) {
-                if (request.fingerprint().equals(seen.get(request.key()))) {
-                    unchangedRows++;
-                    continue;
-                }
-                boolean recordOnly = baseline && !seen.containsKey(request.key());
-                seen.put(request.key(), request.fingerprint());
-                record.put(request.key(), request.fingerprint());
-                if (recordOnly) {
-                    run.baseline++;
-                } else {
-                    keyOfRequest.put(request.id(), request.key());
-                    items.add(new IntakeItem(request.request(), null, null, source));
-                }
-            } else {
-                // a row that makes no request: dead-lettered once, and again only when it changes
-                String key = row.problem() == null ? mapping.keyOf(row) : null;
-                String raw = "row:" + mapping.rowHash(row);
-                if (key != null && raw.equals(seen.get(key))) {
-                    unchangedRows++;
-                    continue;
-                }
-                boolean recordOnly = baseline && key != null && !seen.containsKey(key);
-                if (key != null) {
-                    seen.put(key, raw);
-                    record.put(key, raw);
-                }
-                invalidRows++;
-                if (!recordOnly) {
-                    String where = "sync job " + job.name() + ", " + (file == null ? "row " : "file " + file + " line ")
-                            + row.line() + ": ";
-                    items.add(new IntakeItem(null, mapping.rawText(row), where
-                            + ((RuntimeException) built.get(i)).getMessage(), source));
-                }
-            }
-        }
-        List<RequestIntake.Receipt> receipts = intake.acceptWith(items, (c, now, deliveries, results) -> {
-            SyncStore.fence(c, now, job.name(), owner, leaseMs);
-            // a request whose id is in flight now (the record changed back to a state whose delivery is being
-            // attempted) was not taken: its fingerprint is not recorded, so the next run hands it over again
-            for (int i = 0; i < deliveries.size(); i++) {
-                if (results.get(i) == Acceptance.DUPLICATE) {
-                    String key = keyOfRequest.get(deliveries.get(i).requestId());
-                    if (key != null && record.remove(key) != null) {
-                        LOG.info("Sync job {}: {} changed back to a state whose delivery is being attempted; the "
-                                + "next run hands it over again", job.name(), SafeText.value(key));
-                    }
-                }
-            }
-            SyncStore.record(c, now, job.name(), record, before.keySet());
-        });
-        for (RequestIntake.Receipt receipt : receipts) {
-            if (receipt.item().json() == null) {
-                continue; // counted above
-            }
-            if (receipt.accepted().isEmpty() && receipt.duplicates().isEmpty()) {
-                invalidRows++;
-            } else {
-                changedRows++;
-            }
-        }
-        if (!items.isEmpty()) {
-            dispatcher.dispatch();
-        }
-        run.changed += changedRows;
-        run.invalid += invalidRows;
-        run.unchanged += unchangedRows;
-        if (metrics != null) {
-            metrics.syncRows(job.name(), "changed", changedRows);
-            metrics.syncRows(job.name(), "unchanged", unchangedRows);
-            metrics.syncRows(job.name(), "invalid", invalidRows);
-        }
-    }
 
-    private void finish(SyncJob job, Run run, String error) {
-        double seconds = (System.currentTimeMillis() - run.started) / 1000.0;
-        ObjectNode report = Json.object();
-        report.put("status", error == null ? "completed" : "failed");
-        report.put("startedAt", Instant.ofEpochMilli(run.started).toString());
-        report.put("finishedAt", Instant.now().toString());
-        report.put("seconds", Math.round(seconds * 10) / 10.0);
-        report.put("rowsRead", run.read);
-        report.put("changed", run.changed);
-        report.put("unchanged", run.unchanged);
-        report.put("invalid", run.invalid);
-        if (run.baseline > 0) {
-            report.put("baseline", run.baseline);
-        }
-        if (job.source().equals("csv")) {
-            // at most 50 names each, so that the report stays within what the store keeps of it
-            ArrayNode done = report.putArray("files");
-            run.doneFiles.stream().limit(50).forEach(done::add);
-            ArrayNode failed = report.putArray("failedFiles");
-            run.failedFiles.stream().limit(50).forEach(failed::add);
-            report.put("fileCount", run.doneFiles.size());
-            report.put("failedFileCount", run.failedFiles.size());
-        }
-        if (error != null) {
-            report.put("error", error);
-        }
-        report.put("relay", owner);
+    private void finish(SyncJob job, SyncRun run, String error) {
+        double seconds = run.seconds();
+        ObjectNode report = run.report(job, error, owner);
         intake.reportRead(job.name());
         if (error == null) {
             LOG.info("Sync job {}: run completed in {} s: {} rows read, {} changed, {} unchanged, {} invalid{}",
@@ -489,82 +319,14 @@ public final class SyncRunner implements Service {
         }
     }
 
-    /** The CSV files of {@code dir} in name order; with {@code minAgeMs} &gt; 0 only those unchanged for that long. */
-    private static List<Path> csvFiles(Path dir, long minAgeMs) throws IOException {
-        long before = System.currentTimeMillis() - minAgeMs;
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
-                    .filter(f -> !f.getFileName().toString().startsWith("."))
-                    .filter(f -> minAgeMs <= 0 || modifiedBefore(f, before))
-                    .sorted().toList();
-        }
+    /** The jobs of relay.sync.jobs, in their order. */
+    public Collection<SyncJob> jobs() {
+        return jobs.values();
     }
 
-    private static boolean modifiedBefore(Path file, long millis) {
-        try {
-            return Files.getLastModifiedTime(file).toMillis() <= millis;
-        } catch (IOException gone) {
-            return false;
-        }
-    }
-
-    private static void moveTo(Path file, String folder, String note) throws IOException {
-        Path dir = file.getParent().resolve(folder);
-        Files.createDirectories(dir);
-        String name = file.getFileName().toString();
-        Files.move(file, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        if (note != null) {
-            Files.writeString(dir.resolve(name + ".error.txt"), note, StandardCharsets.UTF_8);
-        }
-    }
-
-    /** GET /sync/{job}: the job's settings that matter to an operator, whether it runs, and its last report. */
-    public JsonNode describe(String name) {
-        SyncJob job = jobs.get(name);
-        if (job == null) {
-            return null;
-        }
-        ObjectNode out = Json.object();
-        out.put("job", job.name());
-        out.put("schedule", job.schedule());
-        out.put("timeZone", job.timeZone().getId());
-        out.put("source", job.source());
-        out.put("kind", job.kind());
-        out.put("firstRun", job.baseline() ? "baseline" : "send");
-        out.put("empty", job.clearEmpty() ? "clear" : "keep");
-        try {
-            CronExpression cron = new CronExpression(job.schedule());
-            cron.setTimeZone(TimeZone.getTimeZone(job.timeZone()));
-            Date next = cron.getNextValidTimeAfter(new Date());
-            out.put("nextRunAt", next == null ? null : next.toInstant().toString());
-        } catch (ParseException e) {
-            out.putNull("nextRunAt"); // checked at start
-        }
-        SyncStore.RunState state = syncStore.state(name);
-        out.put("running", state.running());
-        if (state.running() && state.startedAt() != null) {
-            out.put("runningSince", Instant.ofEpochMilli(state.startedAt()).toString());
-        }
-        out.put("completedRuns", state.completedRuns());
-        JsonNode last = null;
-        if (state.lastReportJson() != null) {
-            try {
-                last = Json.parse(state.lastReportJson());
-            } catch (Exception e) {
-                last = null;
-            }
-        }
-        out.set("lastRun", last);
-        return out;
-    }
-
-    /** GET /sync: every job. */
-    public JsonNode describeAll() {
-        ObjectNode out = Json.object();
-        ArrayNode list = out.putArray("jobs");
-        jobs.keySet().forEach(name -> list.add(describe(name)));
-        return out;
+    /** The run lock and last report of {@code job} as the store keeps them. */
+    public SyncRunState state(String job) {
+        return syncStore.state(job);
     }
 
     @Override

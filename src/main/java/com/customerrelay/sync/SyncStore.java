@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -26,10 +25,6 @@ import java.util.Map;
 final class SyncStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncStore.class);
-
-    /** A job's run lock and last report. */
-    record RunState(boolean running, String owner, Long startedAt, long completedRuns, String lastReportJson) {
-    }
 
     private final StateStore store;
 
@@ -216,18 +211,18 @@ final class SyncStore {
         });
     }
 
-    RunState state(String job) {
+    SyncRunState state(String job) {
         return store.withConnection((c, now) -> {
             try (PreparedStatement ps = c.prepareStatement("select owner, lease_until, started_at, completed_runs, "
                     + "last_report from relay_sync_run where job = ?")) {
                 ps.setString(1, job);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        return new RunState(false, null, null, 0, null);
+                        return new SyncRunState(false, null, null, 0, null);
                     }
                     boolean running = rs.getString(1) != null && rs.getLong(2) >= now;
                     long started = rs.getLong(3);
-                    return new RunState(running, running ? rs.getString(1) : null, rs.wasNull() ? null : started,
+                    return new SyncRunState(running, running ? rs.getString(1) : null, rs.wasNull() ? null : started,
                             rs.getLong(4), rs.getString(5));
                 }
             }
