@@ -14,6 +14,7 @@ import com.customerrelay.delivery.DeadLetterIndex;
 import com.customerrelay.delivery.DeadLetterWriter;
 import com.customerrelay.delivery.DeliveryRunner;
 import com.customerrelay.delivery.DeliveryAcceptance;
+import com.customerrelay.delivery.DeliveryFailures;
 import com.customerrelay.delivery.DeliveryPurge;
 import com.customerrelay.delivery.DeliveryQueries;
 import com.customerrelay.delivery.DeliveryStatus;
@@ -207,6 +208,7 @@ public final class RelayConfiguration implements CamelConfiguration {
                 settings.number("relay.http.max-body-bytes", 10_485_760), sync, circuits));
         context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
         context.getRegistry().bind("deliveryRunner", runner);
+        context.getRegistry().bind("deliveryFailures", new DeliveryFailures(vendors, displayNames));
         context.getRegistry().bind("dispatcher", dispatcher);
         stopGracefully(context, dispatcher, vendors, callsPerAttempt);
     }

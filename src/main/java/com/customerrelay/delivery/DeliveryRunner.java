@@ -13,8 +13,6 @@ import org.apache.camel.InvalidPayloadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -131,62 +129,16 @@ public final class DeliveryRunner {
     }
 
     /**
-     * Records the outcome of an attempt a step of which failed ({@code CamelExceptionCaught}): a known outcome
-     * (e.g. a refused login), a call the deadline cut off or that could not reach the vendor (tried again), or an
-     * unexpected error (tried again, and logged).
+     * Records the outcome of an attempt a step of which failed, which the failure's method of
+     * {@link DeliveryFailures} left in the body (routes/errors.camel.yaml, delivery-failures); nothing when the
+     * failure came before the delivery was taken, or after its outcome was recorded.
      */
     public void failed(Exchange exchange) throws InvalidPayloadException {
         Delivery delivery = exchange.getProperty(DELIVERY, Delivery.class);
         if (delivery == null || exchange.getProperty(FINISHED) != null) {
             return;
         }
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        exchange.getMessage().setBody(outcomeOf(failure, delivery));
         record(exchange);
-    }
-
-    private Outcome outcomeOf(Throwable failure, Delivery delivery) {
-        String vendor = displayNames.getOrDefault(delivery.vendor(), delivery.vendor());
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof OutcomeException known) {
-                return known.outcome();
-            }
-            if (cause instanceof CallLimits.AnswerTooLarge) {
-                return Outcome.retry(vendor + " answered with more than " + CallLimits.MAX_ANSWER_BYTES
-                        + " bytes, which is not read (is the base-url right?)");
-            }
-            if (cause instanceof CallLimits.CallTimedOut || cause instanceof SocketTimeoutException) {
-                return Outcome.unreachable(vendor + " did not answer within "
-                        + settings.get(delivery.vendor()).timeoutMs() + " ms");
-            }
-            if (cause instanceof IOException io) {
-                String message = "cannot reach " + vendor + ": " + io.getClass().getSimpleName()
-                        + (io.getMessage() == null ? "" : ": " + Secrets.mask(io.getMessage()));
-                // refused, reset or dropped connections say the vendor is down; a TLS handshake refused, a host
-                // name that does not resolve or a garbled answer say more likely that something is set up wrong,
-                // and use up attempts as before
-                return noConnection(io) ? Outcome.unreachable(message)
-                        : Outcome.retry(message);
-            }
-            if (cause instanceof InterruptedException) {
-                return Outcome.retry("interrupted while calling " + vendor);
-            }
-        }
-        Throwable root = failure;
-        while (root != null && root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String what = root == null ? "unknown" : root.getClass().getSimpleName() + ": "
-                + Secrets.mask(String.valueOf(root.getMessage()));
-        LOG.error("Delivery {} of request {} to {} failed unexpectedly: {}", delivery.id(),
-                SafeText.value(delivery.requestId()), delivery.vendor(), SafeText.value(what));
-        return Outcome.retry("unexpected error delivering to " + vendor + ": " + what);
-    }
-
-    /** A connection refused, reset, or closed before an answer. */
-    private static boolean noConnection(IOException io) {
-        return io instanceof java.net.SocketException // refused, reset, no route (ConnectException among them)
-                || io instanceof org.apache.hc.core5.http.NoHttpResponseException;
     }
 
     /** Hands the attempt's outcome, and with it the delivery's place, back to the dispatcher, once. */
