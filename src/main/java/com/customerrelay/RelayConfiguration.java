@@ -141,8 +141,7 @@ public final class RelayConfiguration implements CamelConfiguration {
 
         DeliveryRunner runner = new DeliveryRunner(queries, deadLetters, vendors, displayNames);
         DispatchRounds rounds = new DispatchRounds(store);
-        Dispatcher dispatcher = new Dispatcher(rounds, vendors, callsPerAttempt, context.createProducerTemplate(),
-                context.getExecutorServiceManager().newSingleThreadExecutor(rounds, "relay-dispatcher"));
+        Dispatcher dispatcher = new Dispatcher(rounds, vendors, callsPerAttempt, context.createProducerTemplate());
         runner.setDispatcher(dispatcher);
         runner.setMetrics(metrics);
         // outcome messages (PRODUCT.md §8): written to the store's outbox with each outcome, published by

@@ -2,6 +2,7 @@ package com.customerrelay.delivery;
 
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.VendorSettings;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,18 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Moves due deliveries from the store to each vendor's delivery route ({@code seda:deliver-<vendor>}), keeping at
  * most twice the vendor's concurrency claimed at once, and writes what finished attempts came to. {@link #dispatch()}
- * only asks for a round: rounds run one at a time on the dispatcher's own thread, so callers — the dispatch timer,
- * the intakes after taking requests in, a delivery that has just finished — never wait on it, and nothing ever
- * sleeps on a retry. A round is one store transaction: the outcomes handed in since the last round, then the claims
+ * only asks for a round: rounds run one at a time in the dispatch-rounds route (routes/dispatch.camel.yaml, one
+ * consumer of {@link #TRIGGER}), so callers — the dispatch timer, the intakes after taking requests in, a delivery
+ * that has just finished — never wait on it, and nothing ever sleeps on a retry. A round is one store transaction: the outcomes handed in since the last round, then the claims
  * of every vendor. That is one write to disk for many deliveries instead of two for each, which is where the
  * relay's time went (ENGINEERING.md: most CPU inside H2 committing). An outcome a round could not write (the store
  * away) is kept and written by a later round; should the relay die first, the delivery's lease ends and it is sent
@@ -32,6 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Dispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** Where rounds are asked for: a queue of one, a request beyond it dropped (its round is asked for already). */
+    public static final String TRIGGER = "seda:relay-dispatch?size=1&discardWhenFull=true";
     /** How often a round also looks for deliveries whose lease ran out (their relay stopped mid-attempt). */
     private static final long EXPIRED_EVERY_MS = 1_000;
     /** The longest an outcome waits for a round that also claims before a round writes it alone. */
@@ -42,13 +42,10 @@ public final class Dispatcher {
     private VendorCircuits circuits;
     private final Map<String, Long> leases = new LinkedHashMap<>();
     private final ProducerTemplate producer;
-    private final ExecutorService executor;
     private final Map<String, AtomicInteger> claimed = new LinkedHashMap<>();
     private final Queue<Finish> finished = new ConcurrentLinkedQueue<>();
     /** Outcomes taken off {@link #finished} and not yet written (only the dispatcher's thread touches it). */
     private final List<Finish> unwritten = new ArrayList<>();
-    private final AtomicBoolean requested = new AtomicBoolean();
-    private final AtomicBoolean running = new AtomicBoolean();
     private long expiredLookedAt;
     /** When the oldest outcome of {@link #unwritten} was taken off {@link #finished} (0: none waiting). */
     private long unwrittenSince;
@@ -60,12 +57,11 @@ public final class Dispatcher {
 
     /** {@code callsPerAttempt}: the most HTTP calls one attempt makes, per vendor (for the lease). */
     public Dispatcher(DispatchRounds store, Map<String, VendorSettings> vendors, Map<String, Integer> callsPerAttempt,
-                      ProducerTemplate producer, ExecutorService executor) {
+                      ProducerTemplate producer) {
         this.store = store;
         this.vendors = vendors;
         vendors.forEach((name, vendor) -> leases.put(name, leaseMs(vendor, callsPerAttempt.getOrDefault(name, 1))));
         this.producer = producer;
-        this.executor = executor;
         vendors.keySet().forEach(v -> claimed.put(v, new AtomicInteger()));
     }
 
@@ -74,49 +70,60 @@ public final class Dispatcher {
         this.circuits = circuits;
     }
 
-    /** Asks for a dispatch round; returns at once. */
+    /**
+     * Asks for a dispatch round; returns at once. The request goes to {@link #TRIGGER}, which holds one: a request
+     * made while a round runs brings one more round after it, and requests beyond that are dropped, as that round
+     * serves them too (routes/dispatch.camel.yaml).
+     */
     public void dispatch() {
-        requested.set(true);
-        if (running.compareAndSet(false, true)) {
-            try {
-                executor.execute(this::rounds);
-            } catch (RejectedExecutionException stopping) {
-                running.set(false);
-            }
-        }
-    }
-
-    private void rounds() {
         try {
-            while (requested.getAndSet(false)) {
-                roundLock.lock();
-                try {
-                    round();
-                    if (failing) {
-                        failing = false;
-                        LOG.info("Dispatching works again");
-                    }
-                } catch (RuntimeException e) {
-                    // said once, not on every round while the state store is away; the timer asks again
-                    if (!failing) {
-                        failing = true;
-                        LOG.error("Dispatching failed; {} outcomes kept to be written, rounds go on trying: {}",
-                                unwritten.size(), SafeText.value(e.getMessage()));
-                    }
-                    return;
-                } finally {
-                    roundLock.unlock();
-                }
-            }
-        } finally {
-            running.set(false);
-        }
-        if (requested.get()) {
-            dispatch();
+            producer.sendBody(TRIGGER, null);
+        } catch (RuntimeException stopped) {
+            // the context is stopping: writeOutcomesOnStop writes what is left
+            LOG.debug("Dispatch request not taken: {}", stopped.getMessage());
         }
     }
 
-    private void round() {
+    /**
+     * One dispatch round (the dispatch-rounds route): writes the outcomes handed in since the last and claims what
+     * each vendor has room for; returns the claimed deliveries, which the route hands to their vendors' routes. When
+     * the store does not answer, the outcomes are kept for the next round, nothing is claimed, and the log says so
+     * once.
+     */
+    public List<Delivery> round() {
+        roundLock.lock();
+        try {
+            List<Delivery> claimedNow = claimRound();
+            if (failing) {
+                failing = false;
+                LOG.info("Dispatching works again");
+            }
+            return claimedNow;
+        } catch (RuntimeException e) {
+            // said once, not on every round while the state store is away; the timer asks again
+            if (!failing) {
+                failing = true;
+                LOG.error("Dispatching failed; {} outcomes kept to be written, rounds go on trying: {}",
+                        unwritten.size(), SafeText.value(e.getMessage()));
+            }
+            return List.of();
+        } finally {
+            roundLock.unlock();
+        }
+    }
+
+    /** A claimed delivery the dispatch-rounds route could not hand to its vendor's route: its lease brings it back. */
+    public void notHandedOver(Exchange exchange) {
+        Delivery delivery = exchange.getMessage().getBody(Delivery.class);
+        if (delivery != null) {
+            claimed.get(delivery.vendor()).decrementAndGet();
+            LOG.error("Cannot hand delivery {} to the {} route; it will be retried when its lease ends: {}",
+                    delivery.id(), delivery.vendor(), SafeText.value(String.valueOf(
+                            exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))));
+        }
+    }
+
+    private List<Delivery> claimRound() {
         long now = System.currentTimeMillis();
         takeFinished(now);
         boolean expiredToo = now - expiredLookedAt >= EXPIRED_EVERY_MS;
@@ -152,14 +159,14 @@ public final class Dispatcher {
             }
         }
         if (unwritten.isEmpty() && wants.isEmpty()) {
-            return;
+            return List.of();
         }
         if (wants.isEmpty() && !stopping && now - unwrittenSince < OUTCOME_WAIT_MS && othersWillFinish()) {
             // a round of outcomes alone costs a commit as dear as one that also claims; while each of their
             // vendors has more than its concurrency in flight, those attempts' ends bring a round that claims
             // within a few calls, and it writes these outcomes too (the dispatch timer writes them should that
             // take longer than OUTCOME_WAIT_MS)
-            return;
+            return List.of();
         }
         Map<String, List<Delivery>> got = store.round(unwritten, wants);
         unwritten.clear();
@@ -167,19 +174,12 @@ public final class Dispatcher {
         if (expiredToo) {
             expiredLookedAt = now;
         }
+        List<Delivery> handOut = new ArrayList<>();
         got.forEach((vendor, deliveries) -> {
-            AtomicInteger inFlight = claimed.get(vendor);
-            for (Delivery delivery : deliveries) {
-                inFlight.incrementAndGet();
-                try {
-                    producer.sendBody("seda:deliver-" + vendor, delivery);
-                } catch (RuntimeException e) {
-                    inFlight.decrementAndGet();
-                    LOG.error("Cannot hand delivery {} to the {} route; it will be retried when its lease ends",
-                            delivery.id(), vendor, e);
-                }
-            }
+            claimed.get(vendor).addAndGet(deliveries.size());
+            handOut.addAll(deliveries);
         });
+        return handOut;
     }
 
     /** Moves the outcomes handed in since the last round to {@link #unwritten}, noting when the oldest came. */

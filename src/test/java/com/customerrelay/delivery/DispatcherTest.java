@@ -14,14 +14,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The dispatcher on a real H2 store and real seda endpoints (nothing consumes them; the test takes what was handed
- * out): the round that writes an attempt's outcome also claims what that outcome let go.
+ * The dispatcher's rounds on a real H2 store, called as the dispatch-rounds route calls them (the route itself runs
+ * in every relay test): the round that writes an attempt's outcome also claims what that outcome let go, and an
+ * attempt's end asks for that round on the trigger queue.
  */
 class DispatcherTest {
 
@@ -29,26 +28,23 @@ class DispatcherTest {
     Path dir;
     Stores store;
     CamelContext camel;
-    ConsumerTemplate handedOut;
-    ExecutorService executor;
+    ConsumerTemplate trigger;
     Dispatcher dispatcher;
 
     @BeforeEach
     void setUp() {
         store = Stores.open("jdbc:h2:file:" + dir.resolve("relay").toAbsolutePath(), Duration.ofDays(7));
-                camel = new DefaultCamelContext();
+        camel = new DefaultCamelContext();
         camel.start();
-        handedOut = camel.createConsumerTemplate();
-        executor = Executors.newSingleThreadExecutor();
-        dispatcher = new Dispatcher(store.rounds(), Map.of("rpm", vendor("rpm")), Map.of(), camel.createProducerTemplate(),
-                executor);
+        trigger = camel.createConsumerTemplate();
+        dispatcher = new Dispatcher(store.rounds(), Map.of("rpm", vendor("rpm")), Map.of(),
+                camel.createProducerTemplate());
         dispatcher.setCircuits(new VendorCircuits(Map.of("rpm", vendor("rpm")), store.queries(),
                 new VendorPauses(store.state()), (v, state) -> { }));
     }
 
     @AfterEach
     void tearDown() {
-        executor.shutdownNow();
         camel.stop();
         store.close();
     }
@@ -58,24 +54,22 @@ class DispatcherTest {
                 "relay.vendors." + name + ".");
     }
 
-    private Delivery next(String vendor) {
-        Delivery delivery = handedOut.receiveBody("seda:deliver-" + vendor, 10_000, Delivery.class);
-        assertThat(delivery).as("a delivery handed to the " + vendor + " route").isNotNull();
-        return delivery;
-    }
-
     @Test
     void anAttemptThatEndsLetsTheNextUpdateOfItsRecordGoAtOnce() {
         store.acceptance().accept(List.of(DeliveryTablesTest.delivery("r1", "rpm", "R"),
                 DeliveryTablesTest.delivery("r2", "rpm", "R")));
-        dispatcher.dispatch();
-        Delivery r1 = next("rpm");
-        assertThat(r1.requestId()).isEqualTo("r1");
-        // r2 waits behind r1: one record's updates go in order
+        List<Delivery> first = dispatcher.round();
+        assertThat(first).extracting(Delivery::requestId).as("r2 waits behind r1: one record's updates go in order")
+                .containsExactly("r1");
+        assertThat(dispatcher.inFlight("rpm")).isEqualTo(1);
         assertThat(store.queries().count(DeliveryStatus.INFLIGHT, "rpm")).isEqualTo(1);
         assertThat(store.queries().count(DeliveryStatus.PENDING, "rpm")).isEqualTo(1);
 
-        dispatcher.finished(Finish.delivered(r1));
-        assertThat(next("rpm").requestId()).as("claimed in the round that wrote r1's outcome").isEqualTo("r2");
+        dispatcher.finished(Finish.delivered(first.get(0)));
+        assertThat(trigger.receive(Dispatcher.TRIGGER, 5_000)).as("the attempt's end asks for a round").isNotNull();
+        assertThat(trigger.receive(Dispatcher.TRIGGER, 100)).as("one request queued, not more").isNull();
+        assertThat(dispatcher.round()).extracting(Delivery::requestId)
+                .as("claimed in the round that wrote r1's outcome").containsExactly("r2");
+        assertThat(store.queries().count(DeliveryStatus.DELIVERED, "rpm")).isEqualTo(1);
     }
 }
