@@ -16,6 +16,9 @@ import java.util.Map;
  */
 public interface Connector {
 
+    /** The exchange property holding the delivery's {@code UpdateRequest} while its vendor's route runs. */
+    String REQUEST = "relayRequest";
+
     /** The vendor's name, keys and rules. */
     VendorProfile profile();
 

@@ -1,5 +1,7 @@
 package com.customerrelay.delivery;
 
+import com.customerrelay.connector.Outcome;
+import com.customerrelay.connector.OutcomeException;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorSettings;

@@ -1,5 +1,7 @@
 package com.customerrelay.delivery;
 
+import com.customerrelay.connector.Outcome;
+import com.customerrelay.connector.Connector;
 import com.customerrelay.core.Json;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
@@ -29,7 +31,7 @@ public final class DeliveryRunner {
     /** Exchange property holding the claimed {@link Delivery} while its route runs. */
     public static final String DELIVERY = "relayDelivery";
     /** Exchange property holding the delivery's {@link com.customerrelay.core.UpdateRequest}. */
-    public static final String REQUEST = "relayRequest";
+    public static final String REQUEST = Connector.REQUEST;
     /** Exchange property: true when the delivery is to be sent, false when it was finished as stale. */
     public static final String DUE = "relayDue";
     /** How long a delivery waits when the store could not be asked about its record before the attempt. */

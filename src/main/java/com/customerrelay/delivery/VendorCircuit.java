@@ -1,5 +1,6 @@
 package com.customerrelay.delivery;
 
+import com.customerrelay.connector.Outcome;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.VendorSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

@@ -1,5 +1,6 @@
 package com.customerrelay.delivery;
 
+import com.customerrelay.connector.VendorAnswer;
 import com.customerrelay.core.VendorSettings;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package com.customerrelay.delivery;
 
+import com.customerrelay.connector.Outcome;
+import com.customerrelay.connector.VendorAnswer;
 import com.customerrelay.core.VendorSettings;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package com.customerrelay.connector.expandable;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.core.Secrets;
-import com.customerrelay.delivery.Outcome;
-import com.customerrelay.delivery.VendorAnswer;
+import com.customerrelay.connector.Outcome;
+import com.customerrelay.connector.VendorAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 

@@ -3,10 +3,10 @@ package com.customerrelay.connector.rpm;
 import com.customerrelay.core.Json;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.UpdateRequest;
-import com.customerrelay.delivery.DeliveryRunner;
-import com.customerrelay.delivery.Outcome;
-import com.customerrelay.delivery.OutcomeException;
-import com.customerrelay.delivery.VendorAnswer;
+import com.customerrelay.connector.Connector;
+import com.customerrelay.connector.Outcome;
+import com.customerrelay.connector.OutcomeException;
+import com.customerrelay.connector.VendorAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -29,7 +29,7 @@ public final class RpmAnswers {
      * RPM's answer to {@code Customer}: the entry of the contact to update ({"Contact": {...}, "IsPrimary": …});
      * an error, or a customer without that contact, ends the attempt.
      */
-    public JsonNode contact(Exchange exchange, @ExchangeProperty(DeliveryRunner.REQUEST) UpdateRequest request)
+    public JsonNode contact(Exchange exchange, @ExchangeProperty(Connector.REQUEST) UpdateRequest request)
             throws OutcomeException {
         JsonNode result = result(VendorAnswer.of(exchange), "Customer");
         JsonNode keys = request.keys(RpmProfile.NAME);

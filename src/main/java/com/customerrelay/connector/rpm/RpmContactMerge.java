@@ -2,9 +2,9 @@ package com.customerrelay.connector.rpm;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.core.UpdateRequest;
-import com.customerrelay.delivery.DeliveryRunner;
-import com.customerrelay.delivery.Outcome;
-import com.customerrelay.delivery.OutcomeException;
+import com.customerrelay.connector.Connector;
+import com.customerrelay.connector.Outcome;
+import com.customerrelay.connector.OutcomeException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -43,7 +43,7 @@ public final class RpmContactMerge {
      * with the request laid over it, as CustomerContactEdit's body; a merged contact RPM would refuse ends the
      * attempt as rejected.
      */
-    public ObjectNode merge(@Body JsonNode entry, @ExchangeProperty(DeliveryRunner.REQUEST) UpdateRequest request)
+    public ObjectNode merge(@Body JsonNode entry, @ExchangeProperty(Connector.REQUEST) UpdateRequest request)
             throws OutcomeException {
         long customerId = request.keys(RpmProfile.NAME).get("customerId").asLong();
         Merged merged = merge(entry, request, customerId);

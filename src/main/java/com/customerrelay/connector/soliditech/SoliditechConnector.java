@@ -4,7 +4,7 @@ import com.customerrelay.connector.Connector;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
-import com.customerrelay.delivery.ApiKeyHeader;
+import com.customerrelay.connector.ApiKeyHeader;
 import com.customerrelay.sandbox.SandboxServer;
 import org.apache.camel.ProducerTemplate;
 

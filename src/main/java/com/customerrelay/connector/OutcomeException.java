@@ -1,4 +1,4 @@
-package com.customerrelay.delivery;
+package com.customerrelay.connector;
 
 /**
  * Ends an attempt early with a known outcome, e.g. a vendor login that failed inside a token cache. The message is

@@ -1,4 +1,4 @@
-package com.customerrelay.delivery;
+package com.customerrelay.connector;
 
 /**
  * What one attempt at a delivery came to. {@code message} must already be free of secrets; vendor texts

@@ -1,4 +1,4 @@
-package com.customerrelay.delivery;
+package com.customerrelay.connector;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
