@@ -10,8 +10,8 @@ import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.CallLimits;
 import com.customerrelay.delivery.CallPacing;
-import com.customerrelay.delivery.DeadLetterIndex;
-import com.customerrelay.delivery.DeadLetterWriter;
+import com.customerrelay.deadletter.DeadLetterIndex;
+import com.customerrelay.deadletter.DeadLetterWriter;
 import com.customerrelay.delivery.DeliveryRunner;
 import com.customerrelay.delivery.DeliveryAcceptance;
 import com.customerrelay.delivery.DeliveryFailures;
@@ -29,7 +29,7 @@ import com.customerrelay.delivery.VendorPauses;
 import com.customerrelay.delivery.VendorUrls;
 import com.customerrelay.http.ApiKeys;
 import com.customerrelay.http.HttpApi;
-import com.customerrelay.intake.DeadLetterReplay;
+import com.customerrelay.deadletter.DeadLetterReplay;
 import com.customerrelay.intake.FailedFileNotes;
 import com.customerrelay.intake.RequestFileReader;
 import com.customerrelay.intake.RequestIntake;
@@ -203,7 +203,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("httpApiKeys", new ApiKeys(settings.optional("relay.http.api-keys").orElse(null),
                 settings.dataDir().resolve("http-api-key")));
         context.getRegistry().bind("httpApi", new HttpApi(intake, messageReader,
-                queries, new DeadLetterReplay(deadLetterIndex, intake, queries), List.copyOf(vendors.keySet()),
+                queries, new DeadLetterReplay(deadLetterIndex, intake::resubmit, queries::inFlight), List.copyOf(vendors.keySet()),
                 settings.number("relay.http.max-body-bytes", 10_485_760), sync, circuits));
         context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
         context.getRegistry().bind("deliveryRunner", runner);

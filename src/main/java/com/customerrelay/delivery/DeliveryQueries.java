@@ -29,6 +29,12 @@ public final class DeliveryQueries {
         }
     }
 
+    /** Whether the delivery of {@code requestId} to {@code vendor} is in flight (its outcome not yet recorded). */
+    public boolean inFlight(String requestId, String vendor) {
+        return statusOf(requestId).stream()
+                .anyMatch(d -> d.vendor().equals(vendor) && d.status() == DeliveryStatus.INFLIGHT);
+    }
+
     /** The deliveries of request {@code requestId}, one per vendor (empty: the store does not know it). */
     public List<Status> statusOf(String requestId) {
         List<Status> result = new ArrayList<>();

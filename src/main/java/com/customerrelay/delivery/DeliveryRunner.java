@@ -1,5 +1,6 @@
 package com.customerrelay.delivery;
 
+import com.customerrelay.deadletter.DeadLetterWriter;
 import com.customerrelay.connector.Outcome;
 import com.customerrelay.connector.Connector;
 import com.customerrelay.core.Json;

@@ -5,15 +5,18 @@ import com.customerrelay.core.RequestValidator;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.UpdateRequest;
 import com.customerrelay.core.VendorProfile;
-import com.customerrelay.delivery.DeadLetterWriter;
+import com.customerrelay.deadletter.DeadLetterReplay;
+import com.customerrelay.deadletter.DeadLetterWriter;
 import com.customerrelay.delivery.Acceptance;
 import com.customerrelay.delivery.DeliveryAcceptance;
 import com.customerrelay.delivery.NewDelivery;
 import com.customerrelay.delivery.OutboxTable;
 import com.customerrelay.delivery.OutcomeNotice;
 import com.customerrelay.delivery.OutcomeNotices;
-import com.customerrelay.store.StoreUnavailableException;
 import com.customerrelay.observe.RelayMetrics;
+import com.customerrelay.store.StoreUnavailableException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +104,14 @@ public final class RequestIntake {
      */
     public List<Receipt> acceptWith(List<IntakeItem> items, DeliveryAcceptance.AfterAccepting alsoCommit) {
         return receipts(items, null, deliveries -> acceptance.acceptWith(deliveries, alsoCommit));
+    }
+
+    /** A replayed dead letter's request, taken in again for {@code vendor} alone (DeadLetterReplay). */
+    public DeadLetterReplay.Resubmitted resubmit(JsonNode request, ObjectNode source, String vendor) {
+        Receipt receipt = acceptFor(List.of(new IntakeItem(request, null, null, source)), vendor).get(0);
+        return !receipt.accepted().isEmpty() ? DeadLetterReplay.Resubmitted.ACCEPTED
+                : !receipt.duplicates().isEmpty() ? DeadLetterReplay.Resubmitted.ALREADY_THERE
+                : DeadLetterReplay.Resubmitted.REFUSED;
     }
 
     private List<Receipt> receipts(List<IntakeItem> items, String onlyVendor,

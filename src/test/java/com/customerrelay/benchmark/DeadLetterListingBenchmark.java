@@ -1,6 +1,6 @@
 package com.customerrelay.benchmark;
 
-import com.customerrelay.delivery.DeadLetterIndex;
+import com.customerrelay.deadletter.DeadLetterIndex;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import org.junit.jupiter.api.Tag;

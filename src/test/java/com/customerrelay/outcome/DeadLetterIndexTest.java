@@ -85,7 +85,7 @@ class DeadLetterIndexTest {
         assertThat(older.get(older.size() - 1).path("requestId").asText()).isEqualTo("bad-0");
 
         // an operator deletes five letters by hand: they are not answered, and their rows are dropped
-        long indexed = relay.bean("deadLetterIndex", com.customerrelay.delivery.DeadLetterIndex.class).size();
+        long indexed = relay.bean("deadLetterIndex", com.customerrelay.deadletter.DeadLetterIndex.class).size();
         assertThat(indexed).isEqualTo(30);
         for (int i = 0; i < 5; i++) {
             Files.delete(relay.deadLetterDir().resolve(newest.get(i).path("file").asText()));
@@ -93,7 +93,7 @@ class DeadLetterIndexTest {
         JsonNode afterDelete = list("?limit=10");
         assertThat(afterDelete).hasSize(10);
         assertThat(afterDelete.get(0).path("requestId").asText()).isEqualTo("bad-24");
-        assertThat(relay.bean("deadLetterIndex", com.customerrelay.delivery.DeadLetterIndex.class).size())
+        assertThat(relay.bean("deadLetterIndex", com.customerrelay.deadletter.DeadLetterIndex.class).size())
                 .isEqualTo(25);
         assertThat(list("?requestId=bad-29")).isEmpty();
     }

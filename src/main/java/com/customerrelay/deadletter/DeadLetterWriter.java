@@ -1,4 +1,4 @@
-package com.customerrelay.delivery;
+package com.customerrelay.deadletter;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.core.PrivateFiles;

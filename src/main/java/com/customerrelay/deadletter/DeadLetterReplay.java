@@ -1,17 +1,13 @@
-package com.customerrelay.intake;
+package com.customerrelay.deadletter;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.core.SafeText;
-import com.customerrelay.delivery.DeadLetterIndex;
-import com.customerrelay.delivery.DeliveryQueries;
-import com.customerrelay.delivery.DeliveryStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,12 +31,32 @@ public final class DeadLetterReplay {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterReplay.class);
     private static final Set<String> REPLAYABLE = Set.of("rejected", "exhausted");
 
+    /** What became of a dead letter's request taken in again. */
+    public enum Resubmitted {
+        /** Accepted: to be delivered again. */
+        ACCEPTED,
+        /** Delivered meanwhile or on its way: not sent again. */
+        ALREADY_THERE,
+        /** Not taken (invalid now): the dead letter stays. */
+        REFUSED
+    }
+
+    /** Takes a dead letter's request in again for one vendor (the relay's acceptance, RequestIntake.resubmit). */
+    public interface Intake {
+        Resubmitted resubmit(JsonNode request, ObjectNode source, String vendor);
+    }
+
+    /** Whether the store has a request's delivery to a vendor in flight (DeliveryQueries.inFlight). */
+    public interface InFlight {
+        boolean inFlight(String requestId, String vendor);
+    }
+
     private final Path dir;
-    private final RequestIntake intake;
-    private final DeliveryQueries store;
+    private final Intake intake;
+    private final InFlight store;
     private final DeadLetterIndex index;
 
-    public DeadLetterReplay(DeadLetterIndex index, RequestIntake intake, DeliveryQueries store) {
+    public DeadLetterReplay(DeadLetterIndex index, Intake intake, InFlight store) {
         this.dir = index.dir();
         this.index = index;
         this.intake = intake;
@@ -81,7 +97,7 @@ public final class DeadLetterReplay {
                     || !record.path("request").isObject()) {
                 continue;
             }
-            if (stillInFlight(record.path("requestId").asText(), vendor)) {
+            if (store.inFlight(record.path("requestId").asText(), vendor)) {
                 // its outcome is not recorded yet (the dispatch round that writes it has not run): replayed now,
                 // it would count as already on its way; it is left for a later replay
                 LOG.info("Dead letter {} not replayed yet: its delivery is still being recorded",
@@ -91,24 +107,18 @@ public final class DeadLetterReplay {
             ObjectNode source = record.path("source").isObject() ? ((ObjectNode) record.path("source")).deepCopy()
                     : Json.object();
             source.put("replayedFrom", letter.file().getFileName().toString());
-            IntakeItem item = new IntakeItem(record.path("request"), null, null, source);
-            RequestIntake.Receipt receipt = intake.acceptFor(List.of(item), vendor).get(0);
-            if (!receipt.accepted().isEmpty()) {
+            Resubmitted result = intake.resubmit(record.path("request"), source, vendor);
+            if (result == Resubmitted.ACCEPTED) {
                 replayed++;
             }
-            if (!receipt.accepted().isEmpty() || !receipt.duplicates().isEmpty()) {
+            if (result != Resubmitted.REFUSED) {
                 moveToReplayed(letter.file());
                 LOG.info("Dead letter {} replayed: {}", SafeText.value(letter.file().getFileName().toString()),
-                        receipt.accepted().isEmpty() ? "already delivered or on its way, not sent again"
+                        result == Resubmitted.ALREADY_THERE ? "already delivered or on its way, not sent again"
                                 : "to be delivered again to " + vendor);
             }
         }
         return replayed;
-    }
-
-    private boolean stillInFlight(String requestId, String vendor) {
-        return store.statusOf(requestId).stream()
-                .anyMatch(d -> d.vendor().equals(vendor) && d.status() == DeliveryStatus.INFLIGHT);
     }
 
     private void moveToReplayed(Path file) {
