@@ -1,5 +1,6 @@
 package com.customerrelay.deadletter;
 
+import com.customerrelay.connector.Outcome;
 import com.customerrelay.core.Json;
 import com.customerrelay.core.PrivateFiles;
 import com.customerrelay.core.SafeText;
@@ -43,6 +44,28 @@ public final class DeadLetterWriter {
                          Integer httpStatus, String vendorMessage, String vendorCode, int attempts,
                          Long firstAttemptAt, Long lastAttemptAt, JsonNode source, JsonNode request,
                          String rawRequest) {
+
+        /**
+         * A request the relay refused (reason {@code invalid}; never attempted): {@code request} as read, or
+         * {@code rawRequest} when it could not be read as JSON.
+         */
+        public static Letter invalid(String requestId, String vendor, String kind, String message, JsonNode source,
+                                     JsonNode request, String rawRequest) {
+            return new Letter(requestId, vendor, kind, "invalid", message, null, null, null, 0, null, null, source,
+                    request, request == null ? rawRequest : null);
+        }
+
+        /**
+         * A delivery given up on ({@code reason} rejected or exhausted) after {@code attempts}, with what its last
+         * attempt came to.
+         */
+        public static Letter givenUp(String requestId, String vendor, String kind, String reason, Outcome last,
+                                     int attempts, Long firstAttemptAt, JsonNode source, JsonNode request,
+                                     String rawRequest) {
+            return new Letter(requestId, vendor, kind, reason, last.message(), last.httpStatus(),
+                    last.vendorMessage(), last.vendorCode(), Math.max(0, attempts), firstAttemptAt,
+                    System.currentTimeMillis(), source, request, request == null ? rawRequest : null);
+        }
     }
 
     /**

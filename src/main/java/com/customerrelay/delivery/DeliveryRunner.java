@@ -328,10 +328,8 @@ public final class DeliveryRunner {
             LOG.warn("Stored request {} could not be read back for its dead letter",
                     SafeText.value(delivery.requestId()));
         }
-        deadLetters.write(new DeadLetterWriter.Letter(delivery.requestId(), delivery.vendor(), delivery.kind(), reason,
-                outcome.message(), outcome.httpStatus(), outcome.vendorMessage(), outcome.vendorCode(),
-                Math.max(0, attempts), delivery.firstAttemptAt(), System.currentTimeMillis(), source, request,
-                request == null ? delivery.requestJson() : null));
+        deadLetters.write(DeadLetterWriter.Letter.givenUp(delivery.requestId(), delivery.vendor(), delivery.kind(),
+                reason, outcome, attempts, delivery.firstAttemptAt(), source, request, delivery.requestJson()));
     }
 
     private static String errorJson(Outcome outcome) {

@@ -247,8 +247,8 @@ public final class RequestIntake {
         if (metrics != null) {
             metrics.finished(vendor == null ? "none" : vendor, "invalid", null);
         }
-        deadLetters.write(new DeadLetterWriter.Letter(id, vendor, kind, "invalid", message, null, null, null, 0, null,
-                null, item.source(), item.json(), item.json() == null ? item.rawText() : null));
+        deadLetters.write(DeadLetterWriter.Letter.invalid(id, vendor, kind, message, item.source(), item.json(),
+                item.rawText()));
         OutcomeNotice notice = notices.invalid(id, vendor, item.source(), message);
         if (notice != null) {
             try {
