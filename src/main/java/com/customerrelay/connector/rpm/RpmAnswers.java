@@ -8,22 +8,14 @@ import com.customerrelay.connector.Outcome;
 import com.customerrelay.connector.OutcomeException;
 import com.customerrelay.connector.VendorAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 
 /**
- * The read and answer steps of RPM's delivery route. Every RPM call is a POST with the key in header
- * {@code RpmApiKey}; errors come as {@code {"Result":{"Error":…}}}, usually under HTTP 200.
+ * The answer steps of RPM's delivery route (its calls are {@link RpmCalls}): errors come as
+ * {@code {"Result":{"Error":…}}}, usually under HTTP 200.
  */
 public final class RpmAnswers {
-
-    static final String KEY_HEADER = "RpmApiKey";
-
-    /** The body of the read: {@code Customer} for the request's customer. */
-    public ObjectNode customerRead(UpdateRequest request) {
-        return Json.object().put("CustomerID", request.keys(RpmProfile.NAME).get("customerId").asLong());
-    }
 
     /**
      * RPM's answer to {@code Customer}: the entry of the contact to update ({"Contact": {...}, "IsPrimary": …});

@@ -33,9 +33,9 @@ public final class RpmConnector implements Connector {
 
     @Override
     public Map<String, Object> beans(VendorSettings settings, ProducerTemplate template) {
-        return Map.of("rpmAnswers", new RpmAnswers(),
+        return Map.of("rpmCalls", new RpmCalls(), "rpmAnswers", new RpmAnswers(),
                 "rpmContactMerge", new RpmContactMerge(),
-                "rpmKey", new ApiKeyHeader(RpmAnswers.KEY_HEADER, settings.secret("api-key")));
+                "rpmKey", new ApiKeyHeader(RpmCalls.KEY_HEADER, settings.secret("api-key")));
     }
 
     @Override

@@ -102,7 +102,7 @@ public final class RpmSandbox extends SandboxServer {
                     + "method '" + exchange.getRequestMethod() + "'."));
             return true;
         }
-        String key = exchange.getRequestHeaders().getFirst(RpmAnswers.KEY_HEADER);
+        String key = exchange.getRequestHeaders().getFirst(RpmCalls.KEY_HEADER);
         if (!apiKey.equals(key == null ? "" : key)) {
             error(exchange, "Valid key required");
             return true;

@@ -2,30 +2,21 @@ package com.customerrelay.connector.socialhub;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.core.Secrets;
-import com.customerrelay.core.UpdateRequest;
 import com.customerrelay.connector.Outcome;
 import com.customerrelay.connector.VendorAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
- * The path and answer steps of SocialHub's delivery route (Update Customer Information,
- * {@code PUT /v1/consumer/updateInfo/{customerCode}}). Answers come as {"code":"200",…}; any other code is an
+ * The answer steps of SocialHub's delivery route (Update Customer Information; its call is
+ * {@link SocialHubCalls}). Answers come as {"code":"200",…}; any other code is an
  * error even under HTTP 200.
  */
 public final class SocialHubAnswers {
 
     static final Set<String> TRANSIENT_CODES = Set.of("408", "425", "429", "500", "502", "503", "504");
-
-    /** The update's path, with the customer code encoded as one path segment. */
-    public String path(UpdateRequest request) {
-        String code = request.keys(SocialHubProfile.NAME).get("customerCode").asText();
-        return "/v1/consumer/updateInfo/" + URLEncoder.encode(code, StandardCharsets.UTF_8).replace("+", "%20");
-    }
 
     /** HTTP 401, or an envelope whose code or text says the access token is invalid or expired. */
     public boolean tokenRefused(Exchange exchange) {

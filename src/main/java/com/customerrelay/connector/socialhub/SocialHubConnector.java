@@ -34,7 +34,7 @@ public final class SocialHubConnector implements Connector {
     public Map<String, Object> beans(VendorSettings settings, ProducerTemplate template) {
         return Map.of("socialHubMapper", new SocialHubMapper(),
                 "socialHubTokens", new SocialHubTokens(settings, template),
-                "socialHubAnswers", new SocialHubAnswers());
+                "socialHubCalls", new SocialHubCalls(), "socialHubAnswers", new SocialHubAnswers());
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class SoliditechConnector implements Connector {
     @Override
     public Map<String, Object> beans(VendorSettings settings, ProducerTemplate template) {
         return Map.of("soliditechMapper", new SoliditechMapper(),
-                "soliditechAnswers", new SoliditechAnswers(settings),
+                "soliditechCalls", new SoliditechCalls(settings), "soliditechAnswers", new SoliditechAnswers(),
                 "soliditechKey", new ApiKeyHeader(settings.setting("api-key-header", "X-API-Key"),
                         settings.secret("api-key")));
     }
