@@ -3,6 +3,7 @@ package com.customerrelay;
 import com.customerrelay.connector.Connector;
 import com.customerrelay.connector.Connectors;
 import com.customerrelay.core.FatalErrors;
+import com.customerrelay.core.PrivateFiles;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.RequestValidator;
 import com.customerrelay.core.Secrets;
@@ -54,9 +55,12 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.CachingConnectionFactory;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,114 +70,150 @@ public final class RelayConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayConfiguration.class);
 
+    /** The vendors as configured: settings (base-url made the sandbox's where none is set), calls, names. */
+    private record Vendors(Map<String, VendorSettings> settings, Map<String, Integer> callsPerAttempt,
+                           Map<String, String> displayNames) {
+    }
+
+    /** What the dispatch and delivery routes need, and the HTTP API reads. */
+    private record Deliveries(Dispatcher dispatcher, VendorCircuits circuits, DeliveryQueries queries) {
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         FatalErrors.installForThreads();
         context.getExecutorServiceManager().setThreadPoolFactory(new FatalErrors.ThreadPools());
         RelaySettings settings = new RelaySettings(context);
-        List<VendorProfile> profiles = Connectors.ALL.stream().map(Connector::profile).toList();
-        long maxTargets = settings.number("relay.intake.max-targets", RequestValidator.DEFAULT_MAX_TARGETS);
-        if (maxTargets < 1 || maxTargets > 1000) {
-            throw new IllegalArgumentException("relay.intake.max-targets must be from 1 to 1000, not " + maxTargets);
-        }
-        RequestValidator validator = new RequestValidator(profiles, (int) maxTargets);
+        Registry registry = context.getRegistry();
+        registry.bind("relaySettings", settings);
+        List<String> names = Connectors.ALL.stream().map(c -> c.profile().name()).toList();
 
         // the data folder holds the store and the broker journal, personal data both: owner-only when made here
-        com.customerrelay.core.PrivateFiles.createDirectories(settings.dataDir());
-        StateStore store = StateStore.open(settings, profiles.stream().map(VendorProfile::name).toList());
+        PrivateFiles.createDirectories(settings.dataDir());
+        StateStore store = StateStore.open(settings, names);
         context.addService(store);
-        DeliveryQueries queries = new DeliveryQueries(store);
-        OutboxTable outbox = new OutboxTable(store);
-        DeadLetterWriter deadLetters = new DeadLetterWriter(settings.deadLetterDir());
+        registry.bind("stateStore", store);
+        registry.bind("deliveryPurge", new DeliveryPurge(store, settings.dedupeWindow()));
         // the store's index of the dead-letter folder: listing the newest few reads a few files, not the folder
         DeadLetterIndex deadLetterIndex = new DeadLetterIndex(store, settings.deadLetterDir());
-        deadLetters.setIndex(deadLetterIndex);
-        context.getRegistry().bind("deadLetterIndex", deadLetterIndex);
-        RelayMetrics metrics = new RelayMetrics(metricsRegistry(context),
-                profiles.stream().map(VendorProfile::name).toList());
+        registry.bind("deadLetterIndex", deadLetterIndex);
+        DeadLetterWriter deadLetters = new DeadLetterWriter(settings.deadLetterDir(), deadLetterIndex);
+        registry.bind("deadLetterWriter", deadLetters);
+        RelayMetrics metrics = new RelayMetrics(metricsRegistry(context), names);
 
-        Map<String, VendorSettings> vendors = new LinkedHashMap<>();
-        for (VendorProfile profile : profiles) {
-            vendors.put(profile.name(), settings.vendor(profile.name()));
-        }
+        Vendors vendors = vendors(context, settings, metrics);
+        ConnectionFactory jms = connectionFactory(context, settings);
+        registry.bind("jmsConnectionFactory", jms);
+        OutboxTable outbox = new OutboxTable(store);
+        registry.bind("outboxTable", outbox);
+        OutcomeNotices notices = outcomes(registry, settings, outbox, jms);
+        Deliveries deliveries = deliveries(context, store, vendors, metrics, deadLetters, notices);
+        readiness(context, settings, store, jms);
 
+        RequestIntake intake = intakes(registry, settings, store, outbox, deadLetters, metrics, notices);
+        SyncRunner sync = syncJobs(context, settings, store, intake, deliveries.dispatcher(), metrics);
+        registry.bind("httpApiKeys", new ApiKeys(settings.optional("relay.http.api-keys").orElse(null),
+                settings.dataDir().resolve("http-api-key")));
+        registry.bind("httpApi", new HttpApi(intake, registry.lookupByNameAndType("requestBodyReader",
+                RequestBodyReader.class), deliveries.queries(), new DeadLetterReplay(deadLetterIndex,
+                intake::resubmit, deliveries.queries()::inFlight), List.copyOf(vendors.settings().keySet()),
+                settings.number("relay.http.max-body-bytes", 10_485_760), sync, deliveries.circuits()));
+        stopGracefully(context, deliveries.dispatcher(), vendors.settings(), vendors.callsPerAttempt());
+    }
+
+    /**
+     * Each connector's beans, under the names its route file uses, and what every vendor call is given: its
+     * CallLimits, its pacing, and its sandbox when no base-url is set.
+     */
+    private static Vendors vendors(CamelContext context, RelaySettings settings, RelayMetrics metrics)
+            throws Exception {
         // one HTTP component for every vendor call, whatever the base-url's scheme: camel.component.http.* is then
         // the one place an operator sets a proxy, TLS trust (with camel.ssl.*) or pool settings
         context.addComponent("https", context.getComponent("http"));
-        Map<String, Integer> callsPerAttempt = new LinkedHashMap<>();
-        Map<String, String> displayNames = new LinkedHashMap<>();
+        Vendors vendors = new Vendors(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
         ProducerTemplate logins = context.createProducerTemplate();
         for (Connector connector : Connectors.ALL) {
             String name = connector.profile().name();
-            VendorSettings vendor = vendors.get(name);
+            VendorSettings vendor = settings.vendor(name);
             if (vendor.sandboxed()) {
                 SandboxServer sandbox = connector.sandbox(vendor, settings);
                 context.addService(sandbox);
                 context.getRegistry().bind(name + "Sandbox", sandbox);
                 vendor = vendor.withBaseUrl(sandbox.baseUrl());
-                vendors.put(name, vendor);
                 LOG.info("Vendor {}: SANDBOXED — built-in simulator at {} (set relay.vendors.{}.base-url to deliver "
                         + "to the real {})", name, vendor.baseUrl(), name, name);
             } else {
                 LOG.info("Vendor {}: delivering to {}", name, Secrets.maskUrl(vendor.baseUrl()));
             }
-            callsPerAttempt.put(name, connector.callsPerAttempt());
-            displayNames.put(name, connector.displayName());
+            vendors.settings().put(name, vendor);
+            vendors.callsPerAttempt().put(name, connector.callsPerAttempt());
+            vendors.displayNames().put(name, connector.displayName());
             context.getRegistry().bind(name + "CallLimits", new CallLimits(vendor.timeoutMs(),
                     nanos -> metrics.call(name, nanos)));
             context.getRegistry().bind(name + "Pacing", new CallPacing(vendor.rateLimit()));
             connector.beans(vendor, logins).forEach(context.getRegistry()::bind);
         }
         // {{vendor-url:<name>}} in the delivery routes: the vendor's base-url, or its sandbox's
-        context.getPropertiesComponent().addPropertiesFunction(new VendorUrls(vendors));
+        context.getPropertiesComponent().addPropertiesFunction(new VendorUrls(vendors.settings()));
+        return vendors;
+    }
 
-        ConnectionFactory jms = connectionFactory(context, settings);
-        context.getRegistry().bind("jmsConnectionFactory", jms);
-        String queue = settings.string("relay.queue.name", "relay.updates");
-        long maxMessageBytes = settings.number("relay.queue.max-message-bytes", 10_485_760);
-        if (maxMessageBytes < 1024) {
-            throw new IllegalArgumentException("relay.queue.max-message-bytes must be at least 1024, not "
-                    + maxMessageBytes);
-        }
-        RequestBodyReader messageReader = new RequestBodyReader(queue, maxRequestBytes(settings), maxMessageBytes);
-        context.getRegistry().bind("requestBodyReader", messageReader);
-        context.getRegistry().bind("kafkaRecords", new KafkaRecords(messageReader));
-
-        DeliveryRunner runner = new DeliveryRunner(queries, deadLetters, vendors, displayNames);
-        DispatchRounds rounds = new DispatchRounds(store);
-        Dispatcher dispatcher = new Dispatcher(rounds, vendors, callsPerAttempt, context.createProducerTemplate());
-        runner.setDispatcher(dispatcher);
-        runner.setMetrics(metrics);
-        // outcome messages (PRODUCT.md §8): written to the store's outbox with each outcome, published by
-        // routes/outcomes.camel.yaml through a cached connection
-        String outcomesQueue = settings.optional("relay.outcomes.queue").orElse("");
-        OutcomeNotices notices = new OutcomeNotices(!outcomesQueue.isBlank()
-                || settings.optional("relay.kafka.bootstrap-servers").isPresent());
-        runner.setNotices(notices);
-        context.getRegistry().bind("outcomeOutbox", new OutcomeOutbox(outbox, outcomesQueue,
-                new org.springframework.jms.connection.CachingConnectionFactory(jms)));
+    /**
+     * Outcome messages (PRODUCT.md §8): written to the store's outbox with each outcome, published by
+     * routes/outcomes.camel.yaml through a cached connection.
+     */
+    private static OutcomeNotices outcomes(Registry registry, RelaySettings settings, OutboxTable outbox,
+                                           ConnectionFactory jms) {
+        String queue = settings.optional("relay.outcomes.queue").orElse("");
+        boolean kafka = settings.optional("relay.kafka.bootstrap-servers").isPresent();
+        OutcomeNotices notices = new OutcomeNotices(!queue.isBlank() || kafka);
+        registry.bind("outcomeOutbox", new OutcomeOutbox(outbox, queue, new CachingConnectionFactory(jms)));
         LOG.info("Outcome messages: {}", !notices.on() ? "off (relay.outcomes.queue is empty and Kafka is off)"
-                : (outcomesQueue.isBlank() ? "" : "queue " + outcomesQueue)
-                + (settings.optional("relay.kafka.bootstrap-servers").isPresent() ? (outcomesQueue.isBlank() ? ""
-                : ", ") + "Kafka topic " + settings.string("relay.kafka.outcome-topic", "relay.outcomes") : "")
+                : (queue.isBlank() ? "" : "queue " + queue) + (kafka ? (queue.isBlank() ? "" : ", ") + "Kafka topic "
+                + settings.string("relay.kafka.outcome-topic", "relay.outcomes") : "")
                 + ", and each request's JMSReplyTo");
-        // each vendor's circuit (this relay's own) and the pauses (shared through the store), PRODUCT.md §3a
-        VendorCircuits circuits = new VendorCircuits(vendors, queries, new VendorPauses(store),
+        return notices;
+    }
+
+    /**
+     * The dispatcher, the delivery routes' beans, and each vendor's circuit (this relay's own) with the pauses
+     * (shared through the store), PRODUCT.md §3a; their gauges.
+     */
+    private static Deliveries deliveries(CamelContext context, StateStore store, Vendors vendors, RelayMetrics metrics,
+                                         DeadLetterWriter deadLetters, OutcomeNotices notices) {
+        Registry registry = context.getRegistry();
+        DeliveryQueries queries = new DeliveryQueries(store);
+        registry.bind("deliveryQueries", queries);
+        VendorCircuits circuits = new VendorCircuits(vendors.settings(), queries, new VendorPauses(store),
                 metrics::circuitTransition);
-        runner.setCircuits(circuits);
-        dispatcher.setCircuits(circuits);
-        List<String> states = java.util.Arrays.stream(VendorCircuit.State.values()).map(st -> st.label).toList();
+        // the pauses the store holds count from the start, not from the first dispatch round
+        circuits.refreshPauses();
+        registry.bind("vendorCircuits", circuits);
+        registry.bind("vendorCircuitsHealthCheck", new VendorCircuitsHealthCheck(circuits));
+        Dispatcher dispatcher = new Dispatcher(new DispatchRounds(store), vendors.settings(),
+                vendors.callsPerAttempt(), circuits, context.createProducerTemplate());
+        registry.bind("dispatcher", dispatcher);
+        registry.bind("deliveryRunner", new DeliveryRunner(queries, deadLetters, vendors.settings(),
+                vendors.displayNames(), dispatcher, circuits, metrics, notices));
+        registry.bind("deliveryFailures", new DeliveryFailures(vendors.settings(), vendors.displayNames()));
+
+        List<String> states = Arrays.stream(VendorCircuit.State.values()).map(st -> st.label).toList();
         circuits.all().forEach(c -> metrics.circuit(c.vendor(), states, () -> c.state().label));
-        context.getRegistry().bind("vendorCircuits", circuits);
-        context.getRegistry().bind("vendorCircuitsHealthCheck", new VendorCircuitsHealthCheck(circuits));
-        for (String vendor : vendors.keySet()) {
+        for (String vendor : vendors.settings().keySet()) {
             metrics.gauge("relay.deliveries.pending", "deliveries waiting (new or for a retry)", vendor,
                     v -> queries.count(DeliveryStatus.PENDING, v));
             metrics.gauge("relay.deliveries.inflight", "deliveries being attempted now by this relay", vendor,
                     dispatcher::inFlight);
         }
-        // readiness (/observe/health/ready): the store answers and the broker takes connections; Camel adds its
-        // own checks of the routes and consumers
+        return new Deliveries(dispatcher, circuits, queries);
+    }
+
+    /**
+     * Readiness (/observe/health/ready): the store answers and the broker takes connections (and Kafka, when on);
+     * Camel adds its own checks of the routes and consumers.
+     */
+    private static void readiness(CamelContext context, RelaySettings settings, StateStore store,
+                                  ConnectionFactory jms) throws Exception {
         context.getRegistry().bind("stateStoreHealthCheck", new StoreHealthCheck(store));
         context.getRegistry().bind("brokerHealthCheck", new BrokerHealthCheck(jms));
         String kafkaServers = settings.optional("relay.kafka.bootstrap-servers").orElse(null);
@@ -184,32 +224,34 @@ public final class RelayConfiguration implements CamelConfiguration {
             LOG.info("Kafka intake: topic {} at {}, consumer group {}", settings.string("relay.kafka.topic",
                     "relay.updates"), kafkaServers, settings.string("relay.kafka.group-id", "customer-relay"));
         }
+    }
 
-        context.getRegistry().bind("relaySettings", settings);
-        context.getRegistry().bind("stateStore", store);
-        context.getRegistry().bind("deliveryQueries", queries);
-        context.getRegistry().bind("outboxTable", outbox);
-        context.getRegistry().bind("deliveryPurge", new DeliveryPurge(store, settings.dedupeWindow()));
-        context.getRegistry().bind("deadLetterWriter", deadLetters);
-        context.getRegistry().bind("requestValidator", validator);
-        int maxRequestBytes = maxRequestBytes(settings);
-        context.getRegistry().bind("requestFileReader", new RequestFileReader(maxRequestBytes));
-        RequestIntake intake = new RequestIntake(validator, new DeliveryAcceptance(store, settings.dedupeWindow()), outbox,
-                deadLetters);
-        intake.setMetrics(metrics);
-        intake.setNotices(notices);
-        context.getRegistry().bind("requestIntake", intake);
-        SyncRunner sync = syncJobs(context, settings, profiles, store, intake, dispatcher, metrics);
-        context.getRegistry().bind("httpApiKeys", new ApiKeys(settings.optional("relay.http.api-keys").orElse(null),
-                settings.dataDir().resolve("http-api-key")));
-        context.getRegistry().bind("httpApi", new HttpApi(intake, messageReader,
-                queries, new DeadLetterReplay(deadLetterIndex, intake::resubmit, queries::inFlight), List.copyOf(vendors.keySet()),
-                settings.number("relay.http.max-body-bytes", 10_485_760), sync, circuits));
-        context.getRegistry().bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
-        context.getRegistry().bind("deliveryRunner", runner);
-        context.getRegistry().bind("deliveryFailures", new DeliveryFailures(vendors, displayNames));
-        context.getRegistry().bind("dispatcher", dispatcher);
-        stopGracefully(context, dispatcher, vendors, callsPerAttempt);
+    /** What the intakes share: the validator, the readers of files and message bodies, and the acceptance. */
+    private static RequestIntake intakes(Registry registry, RelaySettings settings, StateStore store,
+                                         OutboxTable outbox, DeadLetterWriter deadLetters, RelayMetrics metrics,
+                                         OutcomeNotices notices) {
+        long maxTargets = settings.number("relay.intake.max-targets", RequestValidator.DEFAULT_MAX_TARGETS);
+        if (maxTargets < 1 || maxTargets > 1000) {
+            throw new IllegalArgumentException("relay.intake.max-targets must be from 1 to 1000, not " + maxTargets);
+        }
+        RequestValidator validator = new RequestValidator(Connectors.ALL.stream().map(Connector::profile).toList(),
+                (int) maxTargets);
+        registry.bind("requestValidator", validator);
+        long maxMessageBytes = settings.number("relay.queue.max-message-bytes", 10_485_760);
+        if (maxMessageBytes < 1024) {
+            throw new IllegalArgumentException("relay.queue.max-message-bytes must be at least 1024, not "
+                    + maxMessageBytes);
+        }
+        RequestBodyReader bodies = new RequestBodyReader(settings.string("relay.queue.name", "relay.updates"),
+                maxRequestBytes(settings), maxMessageBytes);
+        registry.bind("requestBodyReader", bodies);
+        registry.bind("kafkaRecords", new KafkaRecords(bodies));
+        registry.bind("requestFileReader", new RequestFileReader(maxRequestBytes(settings)));
+        registry.bind("failedFileNotes", new FailedFileNotes(settings.inboxDir()));
+        RequestIntake intake = new RequestIntake(validator, new DeliveryAcceptance(store, settings.dedupeWindow()),
+                outbox, deadLetters, metrics, notices);
+        registry.bind("requestIntake", intake);
+        return intake;
     }
 
     /**
@@ -256,11 +298,11 @@ public final class RelayConfiguration implements CamelConfiguration {
      * The sync jobs of relay.sync.jobs: checked (settings, and the columns of each source that can be read now),
      * and one Quartz route each from the sync-job template of routes/sync.camel.yaml.
      */
-    private static SyncRunner syncJobs(CamelContext context, RelaySettings settings, List<VendorProfile> profiles,
-                                       StateStore store, RequestIntake intake, Dispatcher dispatcher,
-                                       RelayMetrics metrics) throws Exception {
+    private static SyncRunner syncJobs(CamelContext context, RelaySettings settings, StateStore store,
+                                       RequestIntake intake, Dispatcher dispatcher, RelayMetrics metrics)
+            throws Exception {
         Map<String, VendorProfile> byName = new LinkedHashMap<>();
-        profiles.forEach(p -> byName.put(p.name(), p));
+        Connectors.ALL.forEach(c -> byName.put(c.profile().name(), c.profile()));
         List<SyncJob> jobs = SyncJob.fromSettings(settings, byName.keySet());
         long leaseMs = settings.number("relay.sync.lease-ms", 60_000);
         if (leaseMs < 3_000) {

@@ -24,14 +24,11 @@ public final class DeadLetterWriter {
     private static final int WRITE_ATTEMPTS = 3;
 
     private final Path dir;
-    private DeadLetterIndex index;
+    private final DeadLetterIndex index;
 
-    public DeadLetterWriter(Path dir) {
+    /** @param index the store's index of {@code dir}, told of each letter written */
+    public DeadLetterWriter(Path dir, DeadLetterIndex index) {
         this.dir = dir;
-    }
-
-    /** The store's index of this folder, told of each letter written (null: none). */
-    public void setIndex(DeadLetterIndex index) {
         this.index = index;
     }
 
@@ -139,9 +136,6 @@ public final class DeadLetterWriter {
     }
 
     private void indexed(Path file, Letter letter) {
-        if (index == null) {
-            return;
-        }
         try {
             String name = file.getFileName().toString();
             // written at the time its name starts with (fileName)

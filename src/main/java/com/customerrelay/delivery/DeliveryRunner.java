@@ -49,34 +49,27 @@ public final class DeliveryRunner {
     private final DeadLetterWriter deadLetters;
     private final Map<String, VendorSettings> settings;
     private final Map<String, String> displayNames;
-    private Dispatcher dispatcher;
-    private DeliveryMetrics metrics;
-    private VendorCircuits circuits;
-    private OutcomeNotices notices = new OutcomeNotices(false);
+    private final Dispatcher dispatcher;
+    private final VendorCircuits circuits;
+    private final DeliveryMetrics metrics;
+    private final OutcomeNotices notices;
     private final Map<String, AtomicLong> recent = new ConcurrentHashMap<>();
     private final AtomicLong deliveredTotal = new AtomicLong();
 
+    /**
+     * @param settings     each vendor's settings, by name
+     * @param displayNames each vendor's name as people write it, for messages
+     */
     public DeliveryRunner(DeliveryQueries store, DeadLetterWriter deadLetters, Map<String, VendorSettings> settings,
-                          Map<String, String> displayNames) {
+                          Map<String, String> displayNames, Dispatcher dispatcher, VendorCircuits circuits,
+                          DeliveryMetrics metrics, OutcomeNotices notices) {
         this.store = store;
         this.deadLetters = deadLetters;
         this.settings = settings;
         this.displayNames = displayNames;
-    }
-
-    public void setDispatcher(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
-    }
-
-    public void setMetrics(DeliveryMetrics metrics) {
-        this.metrics = metrics;
-    }
-
-    public void setCircuits(VendorCircuits circuits) {
         this.circuits = circuits;
-    }
-
-    public void setNotices(OutcomeNotices notices) {
+        this.metrics = metrics;
         this.notices = notices;
     }
 
@@ -90,7 +83,7 @@ public final class DeliveryRunner {
         Delivery delivery = exchange.getMessage().getMandatoryBody(Delivery.class);
         exchange.setProperty(DELIVERY, delivery);
         exchange.setProperty(DUE, Boolean.FALSE);
-        if (dispatcher != null && dispatcher.stopping()) {
+        if (dispatcher.stopping()) {
             // the relay is stopping: a delivery not yet begun goes back to waiting, not counted, instead of making
             // the stop wait for its calls
             finish(exchange, Finish.waitIn(delivery, 0, null));
@@ -147,9 +140,7 @@ public final class DeliveryRunner {
     /** Hands the attempt's outcome, and with it the delivery's place, back to the dispatcher, once. */
     private void finish(Exchange exchange, Finish outcome) {
         exchange.setProperty(FINISHED, Boolean.TRUE);
-        if (dispatcher != null) {
-            dispatcher.finished(outcome);
-        }
+        dispatcher.finished(outcome);
     }
 
     /** A delivery its vendor's circuit did not let call the vendor. */
@@ -287,13 +278,11 @@ public final class DeliveryRunner {
     private void tally(Delivery delivery, String outcome, String attempt) {
         recent.computeIfAbsent(delivery.vendor() + " " + (outcome == null ? "retrying" : outcome),
                 k -> new AtomicLong()).incrementAndGet();
-        if (metrics != null) {
-            if (outcome != null) {
-                metrics.finished(delivery.vendor(), outcome, delivery.createdAt());
-            }
-            if (attempt != null) {
-                metrics.attempt(delivery.vendor(), attempt);
-            }
+        if (outcome != null) {
+            metrics.finished(delivery.vendor(), outcome, delivery.createdAt());
+        }
+        if (attempt != null) {
+            metrics.attempt(delivery.vendor(), attempt);
         }
     }
 

@@ -39,7 +39,7 @@ public final class Dispatcher {
 
     private final DispatchRounds store;
     private final Map<String, VendorSettings> vendors;
-    private VendorCircuits circuits;
+    private final VendorCircuits circuits;
     private final Map<String, Long> leases = new LinkedHashMap<>();
     private final ProducerTemplate producer;
     private final Map<String, AtomicInteger> claimed = new LinkedHashMap<>();
@@ -57,17 +57,13 @@ public final class Dispatcher {
 
     /** {@code callsPerAttempt}: the most HTTP calls one attempt makes, per vendor (for the lease). */
     public Dispatcher(DispatchRounds store, Map<String, VendorSettings> vendors, Map<String, Integer> callsPerAttempt,
-                      ProducerTemplate producer) {
+                      VendorCircuits circuits, ProducerTemplate producer) {
         this.store = store;
+        this.circuits = circuits;
         this.vendors = vendors;
         vendors.forEach((name, vendor) -> leases.put(name, leaseMs(vendor, callsPerAttempt.getOrDefault(name, 1))));
         this.producer = producer;
         vendors.keySet().forEach(v -> claimed.put(v, new AtomicInteger()));
-    }
-
-    /** The vendors' circuits and pauses, which say how much to claim for each vendor. */
-    public void setCircuits(VendorCircuits circuits) {
-        this.circuits = circuits;
     }
 
     /**

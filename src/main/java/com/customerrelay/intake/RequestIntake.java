@@ -48,8 +48,8 @@ public final class RequestIntake {
     private final OutboxTable outbox;
     private final DeadLetterWriter deadLetters;
     private final Map<String, AtomicLongArray> tallies = new ConcurrentHashMap<>();
-    private RelayMetrics metrics;
-    private OutcomeNotices notices = new OutcomeNotices(false);
+    private final RelayMetrics metrics;
+    private final OutcomeNotices notices;
 
     /** What became of one item handed to {@link #accept}: the vendors per result, and the messages of the invalid. */
     public record Receipt(IntakeItem item, List<String> accepted, List<String> duplicates, List<String> invalid) {
@@ -61,18 +61,12 @@ public final class RequestIntake {
     }
 
     public RequestIntake(RequestValidator validator, DeliveryAcceptance acceptance, OutboxTable outbox,
-                         DeadLetterWriter deadLetters) {
+                         DeadLetterWriter deadLetters, RelayMetrics metrics, OutcomeNotices notices) {
         this.validator = validator;
         this.acceptance = acceptance;
         this.outbox = outbox;
         this.deadLetters = deadLetters;
-    }
-
-    public void setMetrics(RelayMetrics metrics) {
         this.metrics = metrics;
-    }
-
-    public void setNotices(OutcomeNotices notices) {
         this.notices = notices;
     }
 
@@ -125,7 +119,7 @@ public final class RequestIntake {
         for (IntakeItem item : items) {
             Receipt receipt = byItem.get(item);
             result.add(receipt);
-            if (metrics != null && !receipt.accepted().isEmpty()) {
+            if (!receipt.accepted().isEmpty()) {
                 metrics.accepted(item.source().path("intake").asText("other"));
             }
         }
@@ -244,9 +238,7 @@ public final class RequestIntake {
     private void invalid(IntakeItem item, Receipt receipt, String id, String vendor, String kind, String message) {
         tally(item).incrementAndGet(INVALID);
         receipt.invalid().add(message);
-        if (metrics != null) {
-            metrics.finished(vendor == null ? "none" : vendor, "invalid", null);
-        }
+        metrics.finished(vendor == null ? "none" : vendor, "invalid", null);
         deadLetters.write(DeadLetterWriter.Letter.invalid(id, vendor, kind, message, item.source(), item.json(),
                 item.rawText()));
         OutcomeNotice notice = notices.invalid(id, vendor, item.source(), message);

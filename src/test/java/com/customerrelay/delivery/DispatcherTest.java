@@ -38,9 +38,8 @@ class DispatcherTest {
         camel.start();
         trigger = camel.createConsumerTemplate();
         dispatcher = new Dispatcher(store.rounds(), Map.of("rpm", vendor("rpm")), Map.of(),
-                camel.createProducerTemplate());
-        dispatcher.setCircuits(new VendorCircuits(Map.of("rpm", vendor("rpm")), store.queries(),
-                new VendorPauses(store.state()), (v, state) -> { }));
+                new VendorCircuits(Map.of("rpm", vendor("rpm")), store.queries(), new VendorPauses(store.state()),
+                        (v, state) -> { }), camel.createProducerTemplate());
     }
 
     @AfterEach
