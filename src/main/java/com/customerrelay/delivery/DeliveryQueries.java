@@ -20,8 +20,8 @@ public final class DeliveryQueries {
     }
 
     /** A delivery of one request as the store keeps it, for GET /requests/{id}. */
-    public record Status(long id, String vendor, DeliveryStatus status, int attempts, long nextAttemptAt, Long lastAttemptAt,
-                         String lastErrorJson, String skipped, int unanswered) {
+    public record Status(long id, String vendor, DeliveryStatus status, int attempts, long nextAttemptAt,
+                         Long lastAttemptAt, String lastErrorJson, String skipped, int unanswered) {
 
         /** The attempts that counted against max-attempts (those made while the vendor was down did not). */
         public int countedAttempts() {
@@ -45,8 +45,8 @@ public final class DeliveryQueries {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Long last = rs.getObject(5, Long.class);
-                    result.add(new Status(rs.getLong(9), rs.getString(1), DeliveryStatus.valueOf(rs.getString(2)), rs.getInt(3), rs.getLong(4),
-                            last, rs.getString(6), rs.getString(7), rs.getInt(8)));
+                    result.add(new Status(rs.getLong(9), rs.getString(1), DeliveryStatus.valueOf(rs.getString(2)),
+                            rs.getInt(3), rs.getLong(4), last, rs.getString(6), rs.getString(7), rs.getInt(8)));
                 }
             }
         } catch (SQLException e) {

@@ -59,7 +59,8 @@ class VendorPauseTest {
                 .isEqualTo(1);
 
         relay.drop("paused.ndjson", Outages.expandable("p", 20));
-        await().atMost(Duration.ofSeconds(10)).until(() -> relay.store().count(DeliveryStatus.PENDING, "expandable") == 20);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> relay.store().count(DeliveryStatus.PENDING, "expandable") == 20);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                 .until(() -> vendor.callsWhileUp() == 0 && relay.deadLetters().isEmpty());
 
