@@ -13,7 +13,7 @@ import com.customerrelay.delivery.CallLimits;
 import com.customerrelay.delivery.CallPacing;
 import com.customerrelay.deadletter.DeadLetterIndex;
 import com.customerrelay.deadletter.DeadLetterWriter;
-import com.customerrelay.delivery.DeliveryRunner;
+import com.customerrelay.delivery.DeliveryAttempts;
 import com.customerrelay.delivery.DeliveryAcceptance;
 import com.customerrelay.delivery.DeliveryFailures;
 import com.customerrelay.delivery.DeliveryPurge;
@@ -193,7 +193,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         Dispatcher dispatcher = new Dispatcher(new DispatchRounds(store), vendors.settings(),
                 vendors.callsPerAttempt(), circuits, context.createProducerTemplate());
         registry.bind("dispatcher", dispatcher);
-        registry.bind("deliveryRunner", new DeliveryRunner(queries, deadLetters, vendors.settings(),
+        registry.bind("deliveryAttempts", new DeliveryAttempts(queries, deadLetters, vendors.settings(),
                 vendors.displayNames(), dispatcher, circuits, metrics, notices));
         registry.bind("deliveryFailures", new DeliveryFailures(vendors.settings(), vendors.displayNames()));
 

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * The outcome of an attempt one of whose steps failed, one method per kind of failure: routes/errors.camel.yaml's
  * delivery-failures configuration has an onException for each, which calls its method here and then
- * {@link DeliveryRunner#failed} to record the outcome. Each leaves the {@link Outcome} in the body.
+ * {@link DeliveryAttempts#failed} to record the outcome. Each leaves the {@link Outcome} in the body.
  */
 public final class DeliveryFailures {
 
@@ -94,7 +94,7 @@ public final class DeliveryFailures {
     }
 
     private static Delivery delivery(Exchange exchange) {
-        return exchange.getProperty(DeliveryRunner.DELIVERY, Delivery.class);
+        return exchange.getProperty(DeliveryAttempts.DELIVERY, Delivery.class);
     }
 
     private String vendor(Exchange exchange) {

@@ -1,7 +1,7 @@
 package com.customerrelay.benchmark;
 
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.delivery.DeliveryRunner;
+import com.customerrelay.delivery.DeliveryAttempts;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import org.junit.jupiter.api.Tag;
@@ -100,7 +100,7 @@ class FileIntakeBenchmark {
             double intakeSeconds = (System.nanoTime() - start) / 1e9;
             // the relay's own count of delivered requests, not a count query on the store: polling the store
             // would add CPU that is the harness's, not the relay's
-            DeliveryRunner runner = relay.bean("deliveryRunner", DeliveryRunner.class);
+            DeliveryAttempts runner = relay.bean("deliveryAttempts", DeliveryAttempts.class);
             await().atMost(Duration.ofMinutes(60)).pollInterval(Duration.ofMillis(50))
                     .until(() -> runner.deliveredTotal() >= lines);
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -1,7 +1,7 @@
 package com.customerrelay.queue;
 
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.delivery.DeliveryRunner;
+import com.customerrelay.delivery.DeliveryAttempts;
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.QueueProducer;
@@ -81,8 +81,8 @@ class SharedWorkTest {
         assertThat(vendor.total()).as("each request exactly once at the vendor").isEqualTo(requests);
         assertThat(vendor.perMarker().values()).extracting(AtomicInteger::get).containsOnly(1);
         assertThat(relays.get(0).store().count(DeliveryStatus.DELIVERED, "expandable")).isEqualTo(requests);
-        long a = relays.get(0).bean("deliveryRunner", DeliveryRunner.class).deliveredTotal();
-        long b = relays.get(1).bean("deliveryRunner", DeliveryRunner.class).deliveredTotal();
+        long a = relays.get(0).bean("deliveryAttempts", DeliveryAttempts.class).deliveredTotal();
+        long b = relays.get(1).bean("deliveryAttempts", DeliveryAttempts.class).deliveredTotal();
         assertThat(a + b).isEqualTo(requests);
         assertThat(a).as("relay a took a share").isPositive();
         assertThat(b).as("relay b took a share").isPositive();

@@ -24,10 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The durable ends of a vendor's delivery route ({@code routes/delivery-<vendor>.camel.yaml}): {@link #take} takes
  * a claimed delivery in (or finishes a stale one as skipped), {@link #record} records what the attempt came to —
- * delivered, due again later (never sleeping here), or written as a dead letter — and {@link #failed} turns a
- * failed step (the vendor unreachable or too slow, a login refused, an unexpected error) into that outcome.
+ * delivered, due again later (never sleeping here), or written as a dead letter — and {@link #failed} records
+ * the outcome {@link DeliveryFailures} made of a failed step (the vendor unreachable or too slow, a login refused,
+ * an unexpected error).
  */
-public final class DeliveryRunner {
+public final class DeliveryAttempts {
 
     /** Exchange property holding the claimed {@link Delivery} while its route runs. */
     public static final String DELIVERY = "relayDelivery";
@@ -43,7 +44,7 @@ public final class DeliveryRunner {
     /** Exchange property: the wall-clock time (epoch ms) of {@link #ADMITTED}, kept with the attempt. */
     private static final String ADMITTED_AT = "relayAdmittedAtMs";
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeliveryRunner.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryAttempts.class);
 
     private final DeliveryQueries store;
     private final DeadLetterWriter deadLetters;
@@ -60,7 +61,7 @@ public final class DeliveryRunner {
      * @param settings     each vendor's settings, by name
      * @param displayNames each vendor's name as people write it, for messages
      */
-    public DeliveryRunner(DeliveryQueries store, DeadLetterWriter deadLetters, Map<String, VendorSettings> settings,
+    public DeliveryAttempts(DeliveryQueries store, DeadLetterWriter deadLetters, Map<String, VendorSettings> settings,
                           Map<String, String> displayNames, Dispatcher dispatcher, VendorCircuits circuits,
                           DeliveryMetrics metrics, OutcomeNotices notices) {
         this.store = store;
