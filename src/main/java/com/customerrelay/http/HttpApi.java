@@ -3,7 +3,6 @@ package com.customerrelay.http;
 import com.customerrelay.core.Json;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.Secrets;
-import com.customerrelay.delivery.Attempt;
 import com.customerrelay.deadletter.DeadLetterIndex;
 import com.customerrelay.delivery.DeliveryQueries;
 import com.customerrelay.delivery.DeliveryStatus;
@@ -51,12 +50,14 @@ public final class HttpApi {
     private final String console;
     private final SyncRunner sync;
     private final SyncViews syncViews;
+    private final RequestViews requestViews;
     private final VendorCircuits circuits;
 
     public HttpApi(RequestIntake intake, RequestBodyReader reader, DeliveryQueries store, DeadLetterReplay deadLetters,
                    List<String> vendors, long maxBodyBytes, SyncRunner sync, VendorCircuits circuits) {
         this.sync = sync;
         this.syncViews = new SyncViews(sync);
+        this.requestViews = new RequestViews(store, circuits);
         this.circuits = circuits;
         this.intake = intake;
         this.reader = reader;
@@ -123,48 +124,7 @@ public final class HttpApi {
         if (deliveries.isEmpty()) {
             throw new ApiProblem(404, "no request " + SafeText.value(id) + " is known to the relay");
         }
-        ObjectNode answer = Json.object().put("id", id);
-        ArrayNode list = answer.putArray("deliveries");
-        for (DeliveryQueries.Status d : deliveries) {
-            ObjectNode one = list.addObject().put("vendor", d.vendor()).put("status", d.status().shown())
-                    .put("attempts", d.countedAttempts());
-            if (d.unanswered() > 0) {
-                // claims made while the vendor was down, paused or its circuit open: not counted as attempts
-                one.put("attemptsNotCounted", d.unanswered());
-            }
-            if (d.status() == DeliveryStatus.PENDING) {
-                one.put("nextAttemptAt", Instant.ofEpochMilli(d.nextAttemptAt()).toString());
-                VendorCircuit circuit = circuits.of(d.vendor());
-                if (circuit.state() != VendorCircuit.State.CLOSED) {
-                    one.put("waitingFor", "the vendor's circuit is " + circuit.state().label);
-                }
-            }
-            if (d.lastAttemptAt() != null) {
-                one.put("lastAttemptAt", Instant.ofEpochMilli(d.lastAttemptAt()).toString());
-            }
-            if (d.lastErrorJson() != null) {
-                one.set("lastError", parseOrText(d.lastErrorJson()));
-            }
-            ArrayNode skipped = one.putArray("skippedFields");
-            if (d.skipped() != null) {
-                for (String field : d.skipped().split(",")) {
-                    skipped.add(field);
-                }
-            }
-            // the last 20 attempts, oldest first (PRODUCT.md §7); "attempts" itself is the count, as it was
-            ArrayNode attempts = one.putArray("lastAttempts");
-            for (Attempt a : store.attemptsOf(d.id())) {
-                ObjectNode entry = attempts.addObject().put("at", Instant.ofEpochMilli(a.at()).toString())
-                        .put("seconds", a.millis() / 1000.0).put("result", a.result());
-                if (a.httpStatus() != null) {
-                    entry.put("httpStatus", a.httpStatus());
-                }
-                putIfSet(entry, "vendorMessage", a.vendorMessage());
-                putIfSet(entry, "vendorCode", a.vendorCode());
-                putIfSet(entry, "vendorRecordId", a.vendorRecordId());
-            }
-        }
-        answer(exchange, 200, answer);
+        answer(exchange, 200, requestViews.describe(id, deliveries));
     }
 
     private static String blankToNull(String text) {
@@ -181,12 +141,6 @@ public final class HttpApi {
         } catch (RuntimeException e) {
             throw new ApiProblem(400, "before must be an instant such as 2026-11-22T10:15:00Z or epoch milliseconds, "
                     + "not " + SafeText.value(text));
-        }
-    }
-
-    private static void putIfSet(ObjectNode node, String name, String value) {
-        if (value != null) {
-            node.put(name, value);
         }
     }
 
@@ -396,13 +350,4 @@ public final class HttpApi {
             throw new ApiProblem(400, "limit must be a number from 1 to 10000, not " + SafeText.value(text));
         }
     }
-
-    private static JsonNode parseOrText(String text) {
-        try {
-            return Json.parse(text);
-        } catch (JsonProcessingException e) {
-            return Json.object().put("message", text);
-        }
-    }
-
 }
