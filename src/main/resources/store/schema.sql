@@ -96,6 +96,9 @@ create table if not exists relay_dead_letter (
 -- the listing's order, newest first, read off the index rather than sorted
 create index if not exists relay_dead_letter_newest on relay_dead_letter(folder, written_at desc, file desc);
 create index if not exists relay_dead_letter_request on relay_dead_letter(folder, request_id);
+-- the vendor filter's order too (the console's vendor filter): without it the first such listing after a start read
+-- the table's rows until it had found enough of the vendor's (0.96 s at 200,000 dead letters, then 5 ms)
+create index if not exists relay_dead_letter_vendor on relay_dead_letter(folder, vendor, written_at desc, file desc);
 
 -- The sync jobs' state (SyncStore), in the same store so that relays sharing the deliveries share it too.
 -- The key is the first column of the primary key: H2 looks an IN list up in an index only on its first column, and
