@@ -144,11 +144,7 @@ public final class DeliveryAcceptance {
             c.setAutoCommit(false);
             try {
                 acceptTurn(c);
-                long at = store.now(c);
-                List<Acceptance> result = new ArrayList<>();
-                for (NewDelivery delivery : deliveries) {
-                    result.add(insertIfNew(c, delivery, at, false) ? Acceptance.NEW : Acceptance.DUPLICATE);
-                }
+                List<Acceptance> result = insertAll(c, deliveries, store.now(c), false);
                 c.commit();
                 store.forceToDisk(c);
                 return result;
@@ -217,9 +213,7 @@ public final class DeliveryAcceptance {
                 List<Acceptance> result = new ArrayList<>();
                 boolean oneByOne = false;
                 try {
-                    for (NewDelivery delivery : deliveries) {
-                        result.add(insertIfNew(c, delivery, at, true) ? Acceptance.NEW : Acceptance.DUPLICATE);
-                    }
+                    result.addAll(insertAll(c, deliveries, at, true));
                 } catch (SQLException e) {
                     if (!isDuplicate(e) && !isRefusedData(e)) {
                         throw e;
@@ -257,6 +251,16 @@ public final class DeliveryAcceptance {
         } catch (SQLException e) {
             throw new StoreUnavailableException("state store: cannot accept requests: " + e.getMessage(), e);
         }
+    }
+
+    /** Each of {@code deliveries} inserted unless already there, in one go: throws at the first the store refuses. */
+    private List<Acceptance> insertAll(Connection c, List<NewDelivery> deliveries, long now, boolean renew)
+            throws SQLException {
+        List<Acceptance> result = new ArrayList<>();
+        for (NewDelivery delivery : deliveries) {
+            result.add(insertIfNew(c, delivery, now, renew) ? Acceptance.NEW : Acceptance.DUPLICATE);
+        }
+        return result;
     }
 
     private boolean insertIfNew(Connection c, NewDelivery d, long now, boolean renew) throws SQLException {

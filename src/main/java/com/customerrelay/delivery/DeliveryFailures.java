@@ -67,12 +67,7 @@ public final class DeliveryFailures {
 
     /** Anything else: tried again, counted, and logged as an error with the root cause. */
     public void unexpected(Exchange exchange) {
-        Throwable root = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        while (root != null && root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String what = root == null ? "unknown" : root.getClass().getSimpleName() + ": "
-                + Secrets.mask(String.valueOf(root.getMessage()));
+        String what = rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         Delivery delivery = delivery(exchange);
         if (delivery != null) {
             LOG.error("Delivery {} of request {} to {} failed unexpectedly: {}", delivery.id(),
@@ -80,6 +75,16 @@ public final class DeliveryFailures {
         }
         exchange.getMessage().setBody(Outcome.retry("unexpected error delivering to " + vendor(exchange) + ": "
                 + what));
+    }
+
+    /** The innermost cause of {@code failure} as "Type: message", its message masked ("unknown" for none). */
+    static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == null ? "unknown" : root.getClass().getSimpleName() + ": "
+                + Secrets.mask(String.valueOf(root.getMessage()));
     }
 
     private String cannotReach(Exchange exchange) {

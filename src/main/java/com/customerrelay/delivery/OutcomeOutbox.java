@@ -2,7 +2,6 @@ package com.customerrelay.delivery;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.core.SafeText;
-import com.customerrelay.core.Secrets;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +56,7 @@ public final class OutcomeOutbox {
      * on the embedded broker, measured, behind deliveries at 2,000. One commit per round syncs once for up to
      * {@link #BATCH}. Spring's JmsTemplate (spring-jms, which camel-jms brings) does the session handling.
      */
-    public void publishToBroker(java.util.List<OutboxTable.Waiting> messages) {
+    public void publishToBroker(List<OutboxTable.Waiting> messages) {
         if (messages.isEmpty()) {
             return;
         }
@@ -90,9 +89,9 @@ public final class OutcomeOutbox {
      * The round's messages in the body as Kafka records for camel-kafka, which sends a list as one batch and waits
      * for each acknowledgement: each keyed by its record, with its correlation id as relay-correlation-id.
      */
-    public java.util.List<Exchange> asKafkaRecords(Exchange exchange, java.util.List<OutboxTable.Waiting> messages) {
+    public List<Exchange> asKafkaRecords(Exchange exchange, List<OutboxTable.Waiting> messages) {
         // exchanges, not messages: with batchWithIndividualHeaders camel-kafka gives each record its exchange's headers
-        java.util.List<Exchange> records = new java.util.ArrayList<>();
+        List<Exchange> records = new ArrayList<>();
         for (OutboxTable.Waiting waiting : messages) {
             Exchange record = new org.apache.camel.support.DefaultExchange(exchange.getContext());
             record.getIn().setBody(waiting.body());
@@ -107,7 +106,7 @@ public final class OutcomeOutbox {
     }
 
     /** Notes the round's messages as acknowledged by every producer they went to. */
-    public void sentAll(java.util.List<OutboxTable.Waiting> messages) {
+    public void sentAll(List<OutboxTable.Waiting> messages) {
         messages.forEach(m -> sent.add(m.id()));
     }
 
@@ -160,7 +159,7 @@ public final class OutcomeOutbox {
         if (failingSince == 0) {
             failingSince = System.currentTimeMillis();
             LOG.warn("Outcome messages cannot be published ({}); they wait in the state store and are sent once it "
-                    + "works again", SafeText.value(Secrets.mask(String.valueOf(rootMessage(failure)))));
+                    + "works again", SafeText.value(DeliveryFailures.rootCause(failure)));
         }
     }
 
@@ -175,13 +174,5 @@ public final class OutcomeOutbox {
         } else if (failingSince == 0) {
             pauseMs = 0;
         }
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root != null && root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == null ? "unknown" : root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }
