@@ -53,9 +53,9 @@ public final class ExpandableTokens {
         return withToken(payload, current(), exchange);
     }
 
-    /** The session token just sent was refused: the next {@link #attach} gets a new one. */
-    public void renew(Exchange exchange) throws Exception {
-        refresh(exchange.getProperty(SENT_TOKEN, String.class));
+    /** The update body with a new session token: the one just sent was refused. */
+    public ObjectNode renew(@ExchangeProperty(PAYLOAD) ObjectNode payload, Exchange exchange) throws Exception {
+        return withToken(payload, refresh(exchange.getProperty(SENT_TOKEN, String.class)), exchange);
     }
 
     private static ObjectNode withToken(ObjectNode payload, String token, Exchange exchange) {
@@ -73,11 +73,12 @@ public final class ExpandableTokens {
     }
 
     /** Replaces {@code stale} with a new token, unless another delivery has done so already. */
-    private synchronized void refresh(String stale) throws Exception {
+    private synchronized String refresh(String stale) throws Exception {
         if (token == null || token.equals(stale)) {
             LOG.info("Expandable refused the session token; requesting a new one");
             token = login();
         }
+        return token;
     }
 
     private String login() throws Exception {
