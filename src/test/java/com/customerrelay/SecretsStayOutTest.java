@@ -1,12 +1,13 @@
 package com.customerrelay;
 
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
-import com.customerrelay.support.TestLog;
 import com.customerrelay.support.Requests;
+import com.customerrelay.support.TestLog;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -32,22 +33,18 @@ class SecretsStayOutTest {
     private static final String TOKEN_1 = "CANARY-TOKEN-77ab01";
     private static final String TOKEN_2 = "CANARY-TOKEN-88cd02";
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     WireMockServer expandable;
     RelayHarness relay;
 
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        expandable.stop();
-    }
-
     @Test
     void canariesAppearInNoLogLineAndNoDeadLetter() throws Exception {
         expandable = new WireMockServer(options().dynamicPort());
+        closing.add(expandable::stop);
         expandable.start();
         expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).inScenario("t")
                 .whenScenarioStateIs(Scenario.STARTED).willReturn(okJson("{\"AUTH_TOKEN\":\"" + TOKEN_1 + "\"}"))
@@ -67,7 +64,7 @@ class SecretsStayOutTest {
                         + " for user relay/" + PASSWORD + " is locked\",\"MESSAGE_CODE\":\"E9\"}")));
         long logBefore = TestLog.mark();
 
-        relay = new RelayHarness(dir)
+        relay = closing.add(new RelayHarness(dir))
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
                 .set("relay.vendors.expandable.user-name", "relay")
                 .set("relay.vendors.expandable.password", PASSWORD)
@@ -95,6 +92,7 @@ class SecretsStayOutTest {
         String shRefresh = "CANARY-SH-REFRESH-0a9b";
         String solKey = "CANARY-SOL-KEY-3b8c";
         expandable = new WireMockServer(options().dynamicPort());
+        closing.add(expandable::stop);
         expandable.start();
         expandable.stubFor(post(urlEqualTo("/rpm/Customer")).willReturn(okJson(
                 "{\"Result\":{\"Error\":\"Valid key required (got " + rpmKey + ")\"}}")));
@@ -109,7 +107,7 @@ class SecretsStayOutTest {
                 .withBody("{\"error\":\"bad key " + solKey + "\"}")));
         long logBefore = TestLog.mark();
 
-        relay = new RelayHarness(dir)
+        relay = closing.add(new RelayHarness(dir))
                 .set("relay.vendors.rpm.base-url", expandable.baseUrl() + "/rpm")
                 .set("relay.vendors.rpm.api-key", rpmKey)
                 .set("relay.vendors.socialhub.base-url", expandable.baseUrl() + "/sh")

@@ -1,9 +1,10 @@
 package com.customerrelay.delivery;
 
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -26,27 +27,23 @@ import static org.awaitility.Awaitility.await;
  */
 class RelayStoreTest {
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     RelayHarness relay;
 
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-    }
-
     @Test
     void theFirstPurgeRunsWithoutFailing() throws Exception {
-        relay = new RelayHarness(dir).start();
+        relay = closing.add(new RelayHarness(dir)).start();
         await().atMost(Duration.ofSeconds(20)).until(() -> value("camel_exchanges_total") >= 1);
         assertThat(value("camel_exchanges_failed_total")).as("failed purges").isZero();
     }
 
     @Test
     void thePoolGrowsWithTheVendorsConcurrencyAndTheQueueConsumers() {
-        relay = new RelayHarness(dir).set("relay.vendors.expandable.concurrency", "40")
+        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.concurrency", "40")
                 .set("relay.vendors.rpm.concurrency", "8").set("relay.queue.consumers", "3").start();
         // 16 for the intakes, dispatcher, HTTP API and sync jobs; 3 consumers; 40 + 8 + 4 + 4 delivery threads
         assertThat(relay.stateStore().poolSize()).isEqualTo(16 + 3 + 40 + 8 + 4 + 4);

@@ -1,11 +1,12 @@
 package com.customerrelay.hardening;
 
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
-import com.customerrelay.support.TestLog;
 import com.customerrelay.support.Requests;
+import com.customerrelay.support.TestLog;
 import com.customerrelay.support.VendorStub;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -24,25 +25,20 @@ class DeadLetterWriteFailureTest {
 
     private static final String CANARY = "CANARY-DL-PW-4e5f";
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
-    VendorStub vendor = new VendorStub("SOFCT_USER_1");
+    VendorStub vendor = closing.add(new VendorStub("SOFCT_USER_1"));
     RelayHarness relay;
-
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        vendor.close();
-    }
 
     @Test
     void aDeadLetterThatCannotBeWrittenIsReportedAndTheOtherRequestsGoOn() throws Exception {
         Path blocked = dir.resolve("blocked");
         Files.writeString(blocked, "not a folder");
         long logBefore = TestLog.mark();
-        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl())
+        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .set("relay.dead-letter.dir", blocked.resolve("dead-letter").toString()).start();
 
         relay.drop("mixed.ndjson", Requests.marked("dl-before") + "\n"

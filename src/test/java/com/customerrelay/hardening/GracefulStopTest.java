@@ -1,10 +1,11 @@
 package com.customerrelay.hardening;
 
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayProcess;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -28,24 +29,17 @@ class GracefulStopTest {
 
     private static final int REQUESTS = 50;
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     VendorStub vendor;
     final List<RelayProcess> runs = new ArrayList<>();
 
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        for (RelayProcess run : runs) {
-            run.close();
-        }
-        if (vendor != null) {
-            vendor.close();
-        }
-    }
-
     @Test
     void sigtermMidFlightThenRestartCallsEachRequestExactlyOnce() throws Exception {
-        vendor = new VendorStub("SOFCT_USER_1");
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
         vendor.keepBodies(false);
         vendor.delayMs(5_000);
         start();
@@ -77,11 +71,11 @@ class GracefulStopTest {
     }
 
     private void start() throws Exception {
-        runs.add(RelayProcess.start(dir, List.of(), Map.of(
+        runs.add(closing.add(RelayProcess.start(dir, List.of(), Map.of(
                 "relay.stats.log-interval-ms", "500",
                 "relay.vendors.expandable.base-url", vendor.baseUrl(),
                 "relay.vendors.expandable.concurrency", "4",
-                "relay.vendors.expandable.timeout-ms", "10000")));
+                "relay.vendors.expandable.timeout-ms", "10000"))));
     }
 
     /** The relay's latest "Deliveries since last report" line, or "" before the first. */

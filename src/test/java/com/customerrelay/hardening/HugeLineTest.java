@@ -1,12 +1,13 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayProcess;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedOutputStream;
@@ -34,24 +35,17 @@ class HugeLineTest {
 
     private static final long HUGE_BYTES = 400L * 1024 * 1024;
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     VendorStub vendor;
     RelayProcess relay;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (relay != null) {
-            relay.close();
-        }
-        if (vendor != null) {
-            vendor.close();
-        }
-    }
-
     @Test
     void aFourHundredMegabyteLineIsRefusedAndTheRelayWithA256MegabyteHeapGoesOn() throws Exception {
-        vendor = new VendorStub("SOFCT_USER_1");
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
         Path huge = dir.resolve("huge.ndjson");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(huge), 1 << 20)) {
             out.write(("{\"id\":\"huge\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"BULK\","
@@ -63,9 +57,9 @@ class HugeLineTest {
             }
             out.write(("\"}}\n" + Requests.marked("after-huge") + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        relay = RelayProcess.start(dir, List.of("-Xmx256m"), Map.of(
+        relay = closing.add(RelayProcess.start(dir, List.of("-Xmx256m"), Map.of(
                 "relay.broker.embedded-url", "",
-                "relay.vendors.expandable.base-url", vendor.baseUrl()));
+                "relay.vendors.expandable.base-url", vendor.baseUrl())));
         Path inbox = dir.resolve("inbox");
         Files.createDirectories(inbox);
         Files.move(huge, inbox.resolve("huge.ndjson"), StandardCopyOption.ATOMIC_MOVE);

@@ -1,11 +1,12 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.VendorStub;
 import org.h2.api.Trigger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -53,18 +54,13 @@ class LeaseRecoveryTest {
         }
     }
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
-    VendorStub vendor = new VendorStub("SOFCT_USER_1");
+    VendorStub vendor = closing.add(new VendorStub("SOFCT_USER_1"));
     RelayHarness relay;
-
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        vendor.close();
-    }
 
     private static String update(String marker, String title) {
         return "{\"id\":\"" + marker + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"ABC\","
@@ -74,7 +70,7 @@ class LeaseRecoveryTest {
 
     @Test
     void anOutcomeTheStoreFailedToRecordIsWrittenLaterAndTheDeliveryIsNotSentTwice() throws Exception {
-        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl())
+        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .set("relay.vendors.expandable.timeout-ms", "500").start();
         String url = "jdbc:h2:file:" + dir.resolve("data/store/relay").toAbsolutePath();
         try (Connection c = DriverManager.getConnection(url, "relay", ""); Statement s = c.createStatement()) {

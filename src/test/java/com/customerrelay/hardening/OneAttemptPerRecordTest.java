@@ -1,11 +1,12 @@
 package com.customerrelay.hardening;
 
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.VendorStub;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -34,31 +35,26 @@ class OneAttemptPerRecordTest {
     private static final int CONTACTS = 200;
     private static final int ROUNDS = 3;
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     VendorStub vendor;
     final List<RelayHarness> relays = new ArrayList<>();
 
-    @AfterEach
-    void tearDown() {
-        relays.forEach(RelayHarness::close);
-        if (vendor != null) {
-            vendor.close();
-        }
-    }
-
     @Test
     void twoRelaysNeverHaveTwoCallsOfOneContactInFlight() throws Exception {
         PostgresSupport pg = PostgresSupport.required();
-        vendor = new VendorStub("SOFCT_USER_1");
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
         vendor.keepBodies(false);
         vendor.delayMs(300);
         for (String name : List.of("a", "b")) {
-            relays.add(pg.configure(new RelayHarness(dir.resolve(name)))
+            relays.add(closing.add(pg.configure(new RelayHarness(dir.resolve(name)))
                     .set("relay.http.api-keys", KEY)
                     .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                     .set("relay.vendors.expandable.concurrency", "16")
-                    .start());
+                    .start()));
         }
 
         // each round relay a takes one update of every contact in one array (one transaction, ids drawn one by one)

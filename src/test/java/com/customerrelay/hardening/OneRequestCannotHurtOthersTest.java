@@ -1,13 +1,14 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.FlakyVendor;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.TestLog;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -29,24 +30,17 @@ class OneRequestCannotHurtOthersTest {
 
     private static final String KEY = "hardening-key";
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     RelayHarness relay;
     FlakyVendor vendor;
 
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (vendor != null) {
-            vendor.close();
-        }
-    }
-
     private RelayHarness start() {
-        vendor = new FlakyVendor("E_MAIL");
-        relay = new RelayHarness(dir).set("relay.http.api-keys", KEY)
+        vendor = closing.add(new FlakyVendor("E_MAIL"));
+        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl() + "/api")
                 .set("relay.vendors.expandable.max-attempts", "1").start();
         return relay;
@@ -141,9 +135,9 @@ class OneRequestCannotHurtOthersTest {
 
     @Test
     void deadLettersErrorNotesTheKeyFileAndTheDataFolderAreTheRelaysOwnersOnly() throws Exception {
-        vendor = new FlakyVendor("E_MAIL");
+        vendor = closing.add(new FlakyVendor("E_MAIL"));
         // no key configured: the relay makes one and keeps it in data/http-api-key
-        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl() + "/api").start();
+        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl() + "/api").start();
         relay.drop("bad.ndjson", "{\"id\":\"bad-1\",\"kind\":\"nosuch\"}\n");
         relay.drop("broken.json", "{\"id\": ");
         await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == 1

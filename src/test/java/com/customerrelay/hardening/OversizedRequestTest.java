@@ -1,12 +1,13 @@
 package com.customerrelay.hardening;
 
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -25,19 +26,13 @@ class OversizedRequestTest {
 
     private static final int LIMIT = 4096;
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
-    VendorStub vendor = new VendorStub("SOFCT_USER_1");
+    VendorStub vendor = closing.add(new VendorStub("SOFCT_USER_1"));
     RelayHarness relay;
-
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        vendor.close();
-    }
-
 
     /** A request of about {@code bytes} bytes, mostly a long note. */
     static String big(String marker, int bytes) {
@@ -46,7 +41,7 @@ class OversizedRequestTest {
     }
 
     private RelayHarness start() {
-        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl())
+        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .set("relay.intake.max-request-bytes", String.valueOf(LIMIT));
         return relay;
     }

@@ -1,13 +1,14 @@
 package com.customerrelay.hardening;
 
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -53,6 +54,9 @@ class PoisonInputTest {
                     "targets.soliditech.accountId must not be \".\": it goes into the vendor's URL path; "
                             + "targets.soliditech.contactId must not be \"..\": it goes into the vendor's URL path"));
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     VendorStub vendor;
@@ -60,21 +64,12 @@ class PoisonInputTest {
 
     @BeforeEach
     void setUp() {
-        vendor = new VendorStub("SOFCT_USER_1");
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
     }
-
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        vendor.close();
-    }
-
 
     @Test
     void aPoisonLineBecomesItsOwnDeadLetterAndTheFileGoesOn() throws Exception {
-        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl()).start();
+        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl()).start();
         for (Poison poison : POISONS) {
             relay.drop("poison-" + poison.name() + ".ndjson", Requests.marked(poison.name() + "-before") + "\n"
                     + poison.line() + "\n" + Requests.marked(poison.name() + "-after") + "\n");
@@ -103,7 +98,7 @@ class PoisonInputTest {
 
     @Test
     void aPoisonMessageIsDeadLetteredOnceAndTheQueueFlowsOn() throws Exception {
-        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl());
+        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl());
         String broker = relay.brokerOnFreePort();
         relay.start();
         List<String> messages = new ArrayList<>();

@@ -1,12 +1,13 @@
 package com.customerrelay.hardening;
 
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
-import com.customerrelay.support.TestLog;
 import com.customerrelay.support.Requests;
+import com.customerrelay.support.TestLog;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -36,22 +37,18 @@ class SecretsAndLogsTest {
     private static final String RAW_PASSWORD = "CANARY-RAW-PW-5b6a";
     private static final String URL_KEY = "CANARY-URL-KEY-7988";
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     WireMockServer vendors;
     RelayHarness relay;
 
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        vendors.stop();
-    }
-
     @Test
     void renewedTokensRawSecretsAndUrlKeysStayOutAndNoLineCanBeForged() throws Exception {
         vendors = new WireMockServer(options().dynamicPort());
+        closing.add(vendors::stop);
         vendors.start();
         // Expandable: the first token is refused, the second one is issued, and the vendor then echoes the old one
         vendors.stubFor(post(urlEqualTo("/exp/auth-token-get")).inScenario("t").whenScenarioStateIs(Scenario.STARTED)
@@ -70,7 +67,7 @@ class SecretsAndLogsTest {
                 + "required for /rpm/Customer?apikey=" + URL_KEY + "\"}}")));
         long logBefore = TestLog.mark();
 
-        relay = new RelayHarness(dir)
+        relay = closing.add(new RelayHarness(dir))
                 .set("relay.vendors.expandable.base-url", vendors.baseUrl() + "/exp")
                 .set("relay.vendors.rpm.base-url", vendors.baseUrl() + "/rpm?apikey=" + URL_KEY)
                 .start();

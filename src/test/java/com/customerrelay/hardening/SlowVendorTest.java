@@ -1,12 +1,13 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -36,27 +37,23 @@ class SlowVendorTest {
     record Call(long startNanos, long endNanos) {
     }
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     final List<RelayHarness> relays = new ArrayList<>();
     HttpServer server;
-    ExecutorService executor = Executors.newCachedThreadPool();
+    final ExecutorService executor = Executors.newCachedThreadPool();
     final List<Call> calls = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        relays.forEach(RelayHarness::close);
-        if (server != null) {
-            server.stop(0);
-        }
-        executor.shutdownNow();
-    }
 
     @Test
     void aVendorTricklingItsAnswerPastTheLeaseNeverGetsTheSameUpdateTwiceAtOnce() throws Exception {
         PostgresSupport pg = PostgresSupport.required();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.setExecutor(executor);
+        closing.add(executor::shutdownNow);
+        closing.add(() -> server.stop(0));
         server.createContext("/api/auth-token-get", exchange -> {
             exchange.getRequestBody().readAllBytes();
             byte[] body = "{\"AUTH_TOKEN\":\"t\"}".getBytes(StandardCharsets.UTF_8);
@@ -104,7 +101,7 @@ class SlowVendorTest {
         server.start();
         String baseUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/api";
         for (String name : List.of("a", "b")) {
-            relays.add(pg.configure(new RelayHarness(dir.resolve(name)))
+            relays.add(pg.configure(closing.add(new RelayHarness(dir.resolve(name))))
                     .set("relay.vendors.expandable.base-url", baseUrl)
                     .set("relay.vendors.expandable.timeout-ms", "1000")
                     .set("relay.vendors.expandable.initial-delay-ms", "500")

@@ -1,12 +1,13 @@
 package com.customerrelay.hardening;
 
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.TcpProxy;
 import com.customerrelay.support.VendorStub;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -27,32 +28,22 @@ class StoreAwayBeforeAnAttemptTest {
 
     private static final int REQUESTS = 12;
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     TcpProxy proxy;
     VendorStub vendor;
     RelayHarness relay;
 
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (vendor != null) {
-            vendor.close();
-        }
-    }
-
     @Test
     void aStoreThatCannotBeAskedBeforeAnAttemptCostsNoAttempt() throws Exception {
         PostgresSupport pg = PostgresSupport.required();
-        proxy = pg.proxy();
-        vendor = new VendorStub("SOFCT_USER_1");
+        proxy = closing.add(pg.proxy());
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
         vendor.delayMs(1_500);
-        relay = pg.configure(new RelayHarness(dir), proxy)
+        relay = pg.configure(closing.add(new RelayHarness(dir)), proxy)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .set("relay.vendors.expandable.concurrency", "2")
                 .set("relay.vendors.expandable.max-attempts", "1")

@@ -1,6 +1,7 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.PostgresSupport;
@@ -17,12 +18,12 @@ import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +43,9 @@ import static org.awaitility.Awaitility.await;
  */
 class StoreOutageTest {
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     EmbeddedActiveMQ broker;
@@ -49,30 +53,15 @@ class StoreOutageTest {
     VendorStub vendor;
     RelayHarness relay;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (relay != null) {
-            relay.close();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (vendor != null) {
-            vendor.close();
-        }
-        if (broker != null) {
-            broker.stop();
-        }
-    }
-
     @Test
     void aStoreOutageLongerThanTheBrokersRedeliveryAttemptsLosesNothingAndFillsNoDlq() throws Exception {
         PostgresSupport pg = PostgresSupport.required();
-        proxy = pg.proxy();
+        proxy = closing.add(pg.proxy());
         String brokerUrl = "tcp://localhost:" + Ports.free();
         broker = stockBroker(brokerUrl);
-        vendor = new VendorStub("SOFCT_USER_1");
-        relay = pg.configure(new RelayHarness(dir), proxy)
+        closing.add(broker::stop);
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        relay = pg.configure(closing.add(new RelayHarness(dir)), proxy)
                 .set("relay.broker.url", brokerUrl)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .start();

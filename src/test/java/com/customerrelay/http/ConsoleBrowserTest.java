@@ -1,12 +1,13 @@
 package com.customerrelay.http;
 
 import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -43,35 +44,26 @@ class ConsoleBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     RelayHarness relay;
     WireMockServer expandable;
     WebDriver browser;
 
-    @AfterEach
-    void tearDown() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-        if (expandable != null) {
-            expandable.stop();
-        }
-    }
-
     @Test
     void theConsoleShowsTheCountsAndItsReplayButtonHasADeadLetterDelivered() throws Exception {
         assumeThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER))
                 .as("Debian's chromium and chromium-driver (bash .ci/run installs them)").isTrue();
         expandable = new WireMockServer(options().dynamicPort());
+        closing.add(expandable::stop);
         expandable.start();
         expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(aResponse().withStatus(500)
                 .withHeader("Content-Type", "application/json").withBody("{\"MESSAGE\":\"Contact record is locked\"}")));
-        relay = new RelayHarness(dir).set("relay.http.api-keys", KEY)
+        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY)
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
                 .set("relay.vendors.expandable.max-attempts", "1").start();
         relay.drop("two.ndjson", Requests.expandableContact("fine-1", "ABCCORP", "FINE", "{\"title\":\"t\"}") + "\n"
@@ -92,6 +84,7 @@ class ConsoleBrowserTest {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"));
         browser = new ChromeDriver(chrome);
+        closing.add(browser::quit);
         browser.get(relay.apiUrl() + "/");
         browser.findElement(By.id("key")).sendKeys(KEY);
         browser.findElement(By.cssSelector("#login button")).click();

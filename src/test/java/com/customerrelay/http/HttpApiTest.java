@@ -1,15 +1,16 @@
 package com.customerrelay.http;
 
-import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.core.Json;
+import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.TestLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -34,23 +35,16 @@ class HttpApiTest {
 
     private static final String KEY = "test-api-key-5b1e";
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     RelayHarness relay;
     WireMockServer expandable;
 
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (expandable != null) {
-            expandable.stop();
-        }
-    }
-
     private RelayHarness start() {
-        relay = new RelayHarness(dir).set("relay.http.api-keys", "other-key," + KEY)
+        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", "other-key," + KEY)
                 .set("relay.http.max-body-bytes", "4096").start();
         return relay;
     }
@@ -151,6 +145,7 @@ class HttpApiTest {
     @Test
     void aVendorBesideTheRequestIdsReplaysThatVendorsDeadLetterOnlyAsTheConsolesButtonDoes() throws Exception {
         expandable = new WireMockServer(options().dynamicPort());
+        closing.add(expandable::stop);
         expandable.start();
         expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(aResponse().withStatus(500)
@@ -158,7 +153,7 @@ class HttpApiTest {
         expandable.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
                 com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/soliditech/.*"))
                 .willReturn(aResponse().withStatus(422).withBody("{\"error\":\"no such account\"}")));
-        relay = new RelayHarness(dir).set("relay.http.api-keys", KEY)
+        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY)
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
                 .set("relay.vendors.expandable.max-attempts", "1")
                 .set("relay.vendors.soliditech.base-url", expandable.baseUrl() + "/soliditech")
@@ -182,12 +177,13 @@ class HttpApiTest {
     @Test
     void aDeadLetterReplayedAfterTheVendorIsMendedIsDeliveredOnceNeverTwiceAndASecondReplaySendsNothing() throws Exception {
         expandable = new WireMockServer(options().dynamicPort());
+        closing.add(expandable::stop);
         expandable.start();
         expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(aResponse().withStatus(500)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"MESSAGE\":\"Contact record is locked\",\"MESSAGE_CODE\":\"E1042\"}")));
-        relay = new RelayHarness(dir).set("relay.http.api-keys", KEY)
+        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY)
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
                 .set("relay.vendors.expandable.max-attempts", "2").start();
         for (String id : List.of("locked-1", "locked-2")) {
@@ -235,7 +231,7 @@ class HttpApiTest {
     @Test
     void withNoKeyConfiguredOneIsMadeAtFirstStartKeptForItsOwnerOnlyAndOnlyItsPathIsLogged() throws Exception {
         long mark = TestLog.mark();
-        relay = new RelayHarness(dir).start();
+        relay = closing.add(new RelayHarness(dir)).start();
         Path file = dir.resolve("data").resolve("http-api-key");
         String key = Files.readString(file).trim();
         assertThat(key).hasSizeGreaterThanOrEqualTo(40);
@@ -245,7 +241,7 @@ class HttpApiTest {
         assertThat(call("GET", "/vendors", null, key).statusCode()).isEqualTo(200);
 
         relay.close();
-        relay = new RelayHarness(dir).start();
+        relay = closing.add(new RelayHarness(dir)).start();
         assertThat(call("GET", "/vendors", null, key).statusCode()).as("the kept key, after a restart").isEqualTo(200);
         assertThat(Files.readString(file).trim()).isEqualTo(key);
     }

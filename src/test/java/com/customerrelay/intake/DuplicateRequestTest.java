@@ -1,12 +1,13 @@
 package com.customerrelay.intake;
 
 import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -25,6 +26,9 @@ class DuplicateRequestTest {
 
     private static final String UPDATE = "/api/customer-contact-update";
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     WireMockServer expandable;
@@ -33,21 +37,14 @@ class DuplicateRequestTest {
     @BeforeEach
     void setUp() {
         expandable = new WireMockServer(options().dynamicPort());
+        closing.add(expandable::stop);
         expandable.start();
         expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
         expandable.stubFor(post(urlEqualTo(UPDATE)).willReturn(okJson("{}")));
     }
 
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        expandable.stop();
-    }
-
     private RelayHarness relay() {
-        return new RelayHarness(dir).set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api");
+        return closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api");
     }
 
     private int updates() {

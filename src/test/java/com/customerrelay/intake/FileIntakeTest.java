@@ -1,13 +1,14 @@
 package com.customerrelay.intake;
 
+import com.customerrelay.connector.expandable.ExpandableSandbox;
 import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
-import com.customerrelay.connector.expandable.ExpandableSandbox;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.Writer;
@@ -23,6 +24,9 @@ import static org.awaitility.Awaitility.await;
 /** Dropped files (PRODUCT.md §2) against the built-in Expandable sandbox. */
 class FileIntakeTest {
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     RelayHarness relay;
@@ -30,13 +34,8 @@ class FileIntakeTest {
 
     @BeforeEach
     void setUp() {
-        relay = new RelayHarness(dir).start();
+        relay = closing.add(new RelayHarness(dir)).start();
         sandbox = relay.bean("expandableSandbox", ExpandableSandbox.class);
-    }
-
-    @AfterEach
-    void tearDown() {
-        relay.close();
     }
 
     @Test

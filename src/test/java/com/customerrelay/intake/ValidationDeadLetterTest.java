@@ -1,11 +1,12 @@
 package com.customerrelay.intake;
 
-import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.RelayHarness;
 import com.customerrelay.connector.expandable.ExpandableSandbox;
+import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
+import com.customerrelay.support.RelayHarness;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -27,14 +28,12 @@ class ValidationDeadLetterTest {
 
     private static final String EXP = "\"expandable\":{\"customerId\":\"ABCCORP\",\"contactId\":\"JHERNANDEZ\"}";
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     RelayHarness relay;
-
-    @AfterEach
-    void tearDown() {
-        relay.close();
-    }
 
     private record Case(String line, String vendor, String message) {
     }
@@ -136,7 +135,7 @@ class ValidationDeadLetterTest {
         file.append("{not json\n");
         int brokenLine = ++line;
 
-        relay = new RelayHarness(dir).start();
+        relay = closing.add(new RelayHarness(dir)).start();
         relay.drop("validation.ndjson", file.toString());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == cases.size() + 1);

@@ -1,6 +1,7 @@
 package com.customerrelay.kafka;
 
 import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.KafkaBroker;
 import com.customerrelay.support.PostgresSupport;
@@ -9,8 +10,8 @@ import com.customerrelay.support.TestLog;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -36,22 +37,14 @@ class KafkaIntakeTest {
     private static final String TOPIC = "relay.updates";
     private static final String GROUP = "customer-relay";
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     KafkaBroker kafka;
     VendorStub vendor;
     final List<RelayHarness> relays = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        relays.forEach(RelayHarness::close);
-        if (vendor != null) {
-            vendor.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     /** An Expandable update of contact {@code C<contact>} whose title is its step, marked with its id. */
     static String update(int contact, int step) {
@@ -70,11 +63,11 @@ class KafkaIntakeTest {
 
     @Test
     void tenThousandRecordsOverThreePartitionsAreDeliveredInOrderAndBadRecordsAreDeadLettered() throws Exception {
-        kafka = new KafkaBroker(dir.resolve("kafka"));
+        kafka = closing.add(new KafkaBroker(dir.resolve("kafka")));
         kafka.createTopic(TOPIC, 3);
-        vendor = new VendorStub("SOFCT_USER_1");
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
         RelayHarness relay = relay("relay").set("relay.queue.max-message-bytes", "4096").start();
-        relays.add(relay);
+        relays.add(closing.add(relay));
 
         // 200 contacts, 50 updates each, interleaved; each record keyed by its contact. Four bad records go in the
         // middle, keyed like good ones so that good records of their partitions come after them.
@@ -164,19 +157,19 @@ class KafkaIntakeTest {
     @Test
     void twoRelaysInOneGroupShareThePartitionsAndDeliverEachRecordOnce() throws Exception {
         PostgresSupport pg = PostgresSupport.required();
-        kafka = new KafkaBroker(dir.resolve("kafka"));
+        kafka = closing.add(new KafkaBroker(dir.resolve("kafka")));
         kafka.createTopic(TOPIC, 3);
-        vendor = new VendorStub("SOFCT_USER_1");
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
         vendor.delayMs(1);
         vendor.keepBodies(false);
         RelayHarness a = pg.configure(relay("a")).start();
-        relays.add(a);
+        relays.add(closing.add(a));
 
         kafka.send(TOPIC, keys(0, 3_000), values(0, 3_000));
         await().atMost(Duration.ofSeconds(60)).until(() -> vendor.total() >= 500);
         // the second relay joins while the first is mid-way: the group shares the partitions out again
         RelayHarness b = pg.configure(relay("b")).start();
-        relays.add(b);
+        relays.add(closing.add(b));
         await().atMost(Duration.ofSeconds(60)).until(() -> acceptedByKafka(b) > 0 || vendor.total() >= 3_000);
         kafka.send(TOPIC, keys(3_000, 6_000), values(3_000, 6_000));
 
@@ -196,13 +189,13 @@ class KafkaIntakeTest {
 
     @Test
     void aClusterAwayAtStartOrGoingAwayIsWaitedForAndNothingIsLostOrRepeated() throws Exception {
-        kafka = new KafkaBroker(dir.resolve("kafka"));
+        kafka = closing.add(new KafkaBroker(dir.resolve("kafka")));
         kafka.createTopic(TOPIC, 3);
         kafka.stop();
-        vendor = new VendorStub("SOFCT_USER_1");
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
         long mark = TestLog.mark();
         RelayHarness relay = relay("relay").start();
-        relays.add(relay);
+        relays.add(closing.add(relay));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             var ready = Http.get(relay.managementUrl() + "/observe/health/ready");
@@ -238,7 +231,7 @@ class KafkaIntakeTest {
 
     @Test
     void aSaslPasswordGivenThroughCamelsKafkaKeysReachesNoLogLine() throws Exception {
-        vendor = new VendorStub("SOFCT_USER_1");
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
         String canary = "kafka-canary-Pw-" + System.nanoTime();
         long mark = TestLog.mark();
         RelayHarness relay = new RelayHarness(dir.resolve("relay"))
@@ -250,7 +243,7 @@ class KafkaIntakeTest {
                         + "PlainLoginModule required username=\"relay\" password=\"" + canary + "\";")
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .start();
-        relays.add(relay);
+        relays.add(closing.add(relay));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> TestLog.since(mark).contains("Kafka intake waiting"));
         var endpoint = (org.apache.camel.component.kafka.KafkaEndpoint) relay.context().getRoute("kafka-intake")

@@ -1,16 +1,17 @@
 package com.customerrelay.outage;
 
-import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.connector.socialhub.SocialHubSandbox;
 import com.customerrelay.core.Json;
+import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.FlakyVendor;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.TcpProxy;
 import com.customerrelay.support.TestLog;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,28 +35,18 @@ import static org.awaitility.Awaitility.await;
  */
 class VendorFaultsTest {
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
-    final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T thing) {
-        closing.add(thing);
-        return thing;
-    }
 
     @Test
     void refusedConnectionsOpenTheCircuitAndNothingIsLostOrGivenUp() throws Exception {
-        FlakyVendor vendor = closing(new FlakyVendor("E_MAIL"));
-        TcpProxy proxy = closing(new TcpProxy("127.0.0.1", vendor.port()));
+        FlakyVendor vendor = closing.add(new FlakyVendor("E_MAIL"));
+        TcpProxy proxy = closing.add(new TcpProxy("127.0.0.1", vendor.port()));
         proxy.down();
-        RelayHarness relay = closing(new RelayHarness(dir).set("relay.http.api-keys", Outages.KEY)
+        RelayHarness relay = closing.add(new RelayHarness(dir).set("relay.http.api-keys", Outages.KEY)
                 .set("relay.vendors.expandable.base-url", "http://127.0.0.1:" + proxy.port() + "/api")
                 .set("relay.vendors.expandable.max-attempts", "2")
                 .set("relay.vendors.expandable.circuit.open-ms", "500")
@@ -90,8 +81,8 @@ class VendorFaultsTest {
 
     @Test
     void aVendorThatNeverAnswersHoldsNoThreadAndTheOthersGoOn() throws Exception {
-        FlakyVendor vendor = closing(new FlakyVendor("E_MAIL")).hang();
-        RelayHarness relay = closing(Outages.relay(dir, vendor)
+        FlakyVendor vendor = closing.add(new FlakyVendor("E_MAIL")).hang();
+        RelayHarness relay = closing.add(Outages.relay(dir, vendor)
                 .set("relay.vendors.expandable.timeout-ms", "500")
                 .set("relay.vendors.expandable.circuit.open-ms", "1000")
                 .set("relay.vendors.expandable.circuit.max-open-ms", "2000")
@@ -117,8 +108,8 @@ class VendorFaultsTest {
 
     @Test
     void aRetryAfterOfADayIsCutToMaxRetryAfterAndTheLogSaysSo() throws Exception {
-        FlakyVendor vendor = closing(new FlakyVendor("E_MAIL")).down(503, "86400");
-        RelayHarness relay = closing(Outages.relay(dir, vendor)
+        FlakyVendor vendor = closing.add(new FlakyVendor("E_MAIL")).down(503, "86400");
+        RelayHarness relay = closing.add(Outages.relay(dir, vendor)
                 .set("relay.vendors.expandable.max-retry-after-ms", "3000")
                 .set("relay.vendors.expandable.circuit.open-ms", "500")
                 .set("relay.vendors.expandable.circuit.max-open-ms", "1000")
@@ -140,13 +131,13 @@ class VendorFaultsTest {
 
     @Test
     void twentyLockedContactsAmongAThousandGoodOnesLeaveTheCircuitClosed() throws Exception {
-        FlakyVendor vendor = closing(new FlakyVendor("E_MAIL"));
+        FlakyVendor vendor = closing.add(new FlakyVendor("E_MAIL"));
         List<String> poison = new ArrayList<>();
         for (int i = 25; i < 1000; i += 50) {
             poison.add(Outages.marker("mix", i));
             vendor.poison(Outages.marker("mix", i));
         }
-        RelayHarness relay = closing(Outages.relay(dir, vendor)
+        RelayHarness relay = closing.add(Outages.relay(dir, vendor)
                 .set("relay.vendors.expandable.max-attempts", "3")
                 .start());
         relay.drop("mix.ndjson", Outages.expandable("mix", 1000));
@@ -178,7 +169,7 @@ class VendorFaultsTest {
         "give-up-after-hours|-2|relay.vendors.rpm.give-up-after-hours must be a number of hours above 0",
         "max-retry-after-ms|-1|relay.vendors.rpm.max-retry-after-ms must be a whole number from 0"})
     void circuitKeysOutOfRangeStopTheStartNamingTheKey(String key, String value, String message) {
-        RelayHarness relay = closing(new RelayHarness(dir).set("relay.vendors.rpm." + key, value));
+        RelayHarness relay = closing.add(new RelayHarness(dir).set("relay.vendors.rpm." + key, value));
         assertThatThrownBy(relay::start).satisfies(e -> {
             StringBuilder all = new StringBuilder();
             for (Throwable t = e; t != null; t = t.getCause()) {

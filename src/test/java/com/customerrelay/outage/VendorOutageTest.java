@@ -1,14 +1,15 @@
 package com.customerrelay.outage;
 
-import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.connector.rpm.RpmSandbox;
 import com.customerrelay.connector.socialhub.SocialHubSandbox;
+import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.FlakyVendor;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.TestLog;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -43,6 +44,9 @@ class VendorOutageTest {
     private static final int WAITING = 300;
     private static final int HEALTHY = 100;
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     FlakyVendor expandable;
@@ -50,24 +54,12 @@ class VendorOutageTest {
     RelayHarness relay;
     ScheduledExecutorService flapper;
 
-    @AfterEach
-    void tearDown() {
-        if (flapper != null) {
-            flapper.shutdownNow();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-        expandable.close();
-        soliditech.close();
-    }
-
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void threeMinutesOfExpandableDownLoseNothingAndCostAboutOneCallPerProbe() throws Exception {
-        expandable = new FlakyVendor("E_MAIL");
-        soliditech = new FlakyVendor("email");
-        relay = Outages.relay(dir, expandable)
+        expandable = closing.add(new FlakyVendor("E_MAIL"));
+        soliditech = closing.add(new FlakyVendor("email"));
+        relay = closing.add(Outages.relay(dir, expandable))
                 .set("relay.vendors.expandable.circuit.open-ms", String.valueOf(OPEN_MS))
                 .set("relay.vendors.expandable.circuit.max-open-ms", String.valueOf(MAX_OPEN_MS))
                 .set("relay.vendors.expandable.circuit.window", String.valueOf(WINDOW))
@@ -91,6 +83,7 @@ class VendorOutageTest {
         long downAt = System.currentTimeMillis();
         AtomicInteger flips = new AtomicInteger();
         flapper = Executors.newSingleThreadScheduledExecutor();
+        closing.add(flapper::shutdownNow);
         flapper.scheduleAtFixedRate(() -> {
             if (System.currentTimeMillis() - downAt >= FLAPPING_MS) {
                 soliditech.up();

@@ -1,11 +1,12 @@
 package com.customerrelay.outcome;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -27,19 +28,15 @@ class DeadLetterIndexTest {
 
     private static final String KEY = "dl-index-key";
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     RelayHarness relay;
 
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-    }
-
     private RelayHarness start() {
-        relay = new RelayHarness(dir).set("relay.http.api-keys", KEY).start();
+        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY).start();
         return relay;
     }
 

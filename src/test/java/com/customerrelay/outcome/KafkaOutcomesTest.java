@@ -1,6 +1,7 @@
 package com.customerrelay.outcome;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.KafkaBroker;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.VendorStub;
@@ -12,8 +13,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -34,24 +35,14 @@ import static org.awaitility.Awaitility.await;
  */
 class KafkaOutcomesTest {
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     KafkaBroker kafka;
     VendorStub vendor;
     RelayHarness relay;
-
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (vendor != null) {
-            vendor.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private static String update(String id, String contact) {
         return "{\"id\":\"" + id + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"KAFKA\","
@@ -61,11 +52,11 @@ class KafkaOutcomesTest {
 
     @Test
     void outcomesOfKafkaRecordsArePublishedToTheOutcomeTopicKeyedByTheRecord() throws Exception {
-        kafka = new KafkaBroker(dir.resolve("kafka"));
+        kafka = closing.add(new KafkaBroker(dir.resolve("kafka")));
         kafka.createTopic("relay.updates", 2);
         kafka.createTopic("crm.outcomes", 2);
-        vendor = new VendorStub("SOFCT_USER_1");
-        relay = new RelayHarness(dir.resolve("relay"))
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        relay = closing.add(new RelayHarness(dir.resolve("relay")))
                 .set("relay.kafka.bootstrap-servers", kafka.bootstrapServers())
                 .set("relay.kafka.outcome-topic", "crm.outcomes")
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl()).start();

@@ -1,6 +1,7 @@
 package com.customerrelay.outcome;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.OutcomeConsumer;
 import com.customerrelay.support.RelayHarness;
@@ -13,9 +14,9 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -46,6 +47,9 @@ class OutcomeMessagesTest {
     private static final String PASSWORD = "exp-password-canary-4411";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     WireMockServer expandable;
@@ -56,6 +60,7 @@ class OutcomeMessagesTest {
     @BeforeEach
     void setUp() {
         expandable = new WireMockServer(options().dynamicPort());
+        closing.add(expandable::stop);
         expandable.start();
         expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
         contactAnswers("C-OK", okJson("{\"CUSTOMER_ID\":\"ABCCORP\",\"CUST_CONTACT\":\"C-OK\"}"));
@@ -77,31 +82,18 @@ class OutcomeMessagesTest {
                 .inScenario("flaky").whenScenarioStateIs("twice")
                 .willReturn(okJson("{\"CUSTOMER_ID\":\"ABCCORP\",\"CUST_CONTACT\":\"C-FLAKY\"}")));
 
-        relay = new RelayHarness(dir).set("relay.http.api-keys", KEY)
+        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY)
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
                 .set("relay.vendors.expandable.password", PASSWORD)
                 .set("relay.vendors.expandable.max-attempts", "3");
         broker = relay.brokerOnFreePort();
         relay.start();
-        outcomes = new OutcomeConsumer(broker, "relay.outcomes");
+        outcomes = closing.add(new OutcomeConsumer(broker, "relay.outcomes"));
     }
 
     private void contactAnswers(String contact, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer) {
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update"))
                 .withRequestBody(matchingJsonPath("$.CUST_CONTACT", equalTo(contact))).willReturn(answer));
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (outcomes != null) {
-            outcomes.close();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-        if (expandable != null) {
-            expandable.stop();
-        }
     }
 
     @Test

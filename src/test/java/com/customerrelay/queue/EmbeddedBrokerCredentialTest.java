@@ -1,5 +1,6 @@
 package com.customerrelay.queue;
 
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.TestLog;
@@ -9,8 +10,8 @@ import jakarta.jms.JMSSecurityException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -29,26 +30,19 @@ class EmbeddedBrokerCredentialTest {
     private static final String USER = "relay-producer";
     private static final String PASSWORD = "canary-broker-pw-77c1";
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     RelayHarness relay;
     VendorStub vendor;
 
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (vendor != null) {
-            vendor.close();
-        }
-    }
-
     @Test
     void onlyAProducerWithTheCredentialIsLetIn() throws Exception {
         long mark = TestLog.mark();
-        vendor = new VendorStub("SOFCT_USER_1");
-        relay = new RelayHarness(dir);
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        relay = closing.add(new RelayHarness(dir));
         String url = relay.brokerOnFreePort();
         relay.set("relay.broker.embedded-user", USER).set("relay.broker.embedded-password", PASSWORD)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl()).start();
@@ -71,7 +65,7 @@ class EmbeddedBrokerCredentialTest {
 
     @Test
     void aUserWithoutAPasswordStopsTheStartNamingTheKeys() {
-        relay = new RelayHarness(dir).set("relay.broker.embedded-user", USER);
+        relay = closing.add(new RelayHarness(dir)).set("relay.broker.embedded-user", USER);
         assertThatThrownBy(relay::start).hasStackTraceContaining("relay.broker.embedded-password");
     }
 }

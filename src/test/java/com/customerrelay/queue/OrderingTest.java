@@ -1,13 +1,14 @@
 package com.customerrelay.queue;
 
 import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -24,6 +25,9 @@ import static org.awaitility.Awaitility.await;
 /** Updates of one record reach the vendor in order while other records go out concurrently. */
 class OrderingTest {
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     VendorStub vendor;
@@ -32,17 +36,11 @@ class OrderingTest {
 
     @BeforeEach
     void setUp() {
-        vendor = new VendorStub("CUST_CONTACT");
-        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", vendor.baseUrl())
+        vendor = closing.add(new VendorStub("CUST_CONTACT"));
+        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .set("relay.vendors.expandable.concurrency", "8");
         brokerUrl = relay.brokerOnFreePort();
         relay.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        relay.close();
-        vendor.close();
     }
 
     private List<String> titlesOf(String contact) {

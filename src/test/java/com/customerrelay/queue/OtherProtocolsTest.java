@@ -1,7 +1,8 @@
 package com.customerrelay.queue;
 
-import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.connector.expandable.ExpandableSandbox;
+import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,9 +12,9 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.qpid.jms.JmsConnectionFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -37,6 +38,9 @@ import static org.awaitility.Awaitility.await;
  */
 class OtherProtocolsTest {
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     RelayHarness relay;
@@ -45,15 +49,10 @@ class OtherProtocolsTest {
 
     @BeforeEach
     void setUp() {
-        relay = new RelayHarness(dir);
+        relay = closing.add(new RelayHarness(dir));
         port = URI.create(relay.brokerOnFreePort()).getPort();
         relay.start();
         sandbox = relay.bean("expandableSandbox", ExpandableSandbox.class);
-    }
-
-    @AfterEach
-    void tearDown() {
-        relay.close();
     }
 
     @Test

@@ -1,14 +1,15 @@
 package com.customerrelay.queue;
 
+import com.customerrelay.connector.expandable.ExpandableSandbox;
 import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
-import com.customerrelay.connector.expandable.ExpandableSandbox;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -21,6 +22,9 @@ import static org.awaitility.Awaitility.await;
 /** The JMS intake on the relay's embedded, persistent Artemis broker. */
 class QueueIntakeTest {
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     RelayHarness relay;
@@ -29,15 +33,10 @@ class QueueIntakeTest {
 
     @BeforeEach
     void setUp() {
-        relay = new RelayHarness(dir);
+        relay = closing.add(new RelayHarness(dir));
         brokerUrl = relay.brokerOnFreePort();
         relay.start();
         sandbox = relay.bean("expandableSandbox", ExpandableSandbox.class);
-    }
-
-    @AfterEach
-    void tearDown() {
-        relay.close();
     }
 
     @Test

@@ -1,14 +1,15 @@
 package com.customerrelay.queue;
 
-import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.delivery.DeliveryAttempts;
+import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.VendorStub;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -26,36 +27,29 @@ import static org.awaitility.Awaitility.await;
  */
 class SharedWorkTest {
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     EmbeddedBroker broker;
     VendorStub vendor;
     final List<RelayHarness> relays = new ArrayList<>();
 
-    @AfterEach
-    void tearDown() {
-        relays.forEach(RelayHarness::close);
-        if (vendor != null) {
-            vendor.close();
-        }
-        if (broker != null) {
-            broker.stop();
-        }
-    }
-
     @Test
     void twoRelaysOnOneBrokerAndOneStoreDeliverEachRequestExactlyOnce() throws Exception {
         PostgresSupport pg = PostgresSupport.required();
         String brokerUrl = "tcp://localhost:" + Ports.free();
         broker = new EmbeddedBroker(dir.resolve("external-broker"), brokerUrl);
-        vendor = new VendorStub("SOFCT_USER_1");
+        closing.add(broker::stop);
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
         vendor.delayMs(2);
         for (String name : List.of("a", "b")) {
-            relays.add(pg.configure(new RelayHarness(dir.resolve(name)))
+            relays.add(closing.add(pg.configure(new RelayHarness(dir.resolve(name)))
                     .set("relay.broker.url", brokerUrl)
                     .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                     .set("relay.vendors.expandable.concurrency", "4")
-                    .start());
+                    .start()));
         }
 
         int requests = 1_000;

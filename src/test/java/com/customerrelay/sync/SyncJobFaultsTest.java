@@ -1,12 +1,13 @@
 package com.customerrelay.sync;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.TestLog;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -33,20 +34,16 @@ class SyncJobFaultsTest {
     private static final String KEY = "sync-faults-key";
     private static final String CANARY = "sync-canary-password-4711";
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     RelayHarness relay;
 
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-    }
-
     private RelayHarness relay(String job) {
         String p = "relay.sync." + job + ".";
-        return new RelayHarness(dir.resolve("relay")).set("relay.http.api-keys", KEY).set("relay.sync.jobs", job)
+        return closing.add(new RelayHarness(dir.resolve("relay"))).set("relay.http.api-keys", KEY).set("relay.sync.jobs", job)
                 .set(p + "schedule", "0 0 0 1 1 ? 2099").set(p + "kind", "contact").set(p + "key", "CUST_ID,CONTACT_ID")
                 .set(p + "map.targets.expandable.customerId", "CUST_ID")
                 .set(p + "map.targets.expandable.contactId", "CONTACT_ID")

@@ -1,14 +1,15 @@
 package com.customerrelay.sync;
 
+import com.customerrelay.core.Json;
 import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.TestLog;
 import com.customerrelay.support.VendorStub;
-import com.customerrelay.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -36,24 +37,17 @@ class SyncJobTest {
     private static final String KEY = "sync-test-key";
     private static final String NEVER = "0 0 0 1 1 ? 2099";
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     RelayHarness relay;
     VendorStub vendor;
 
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (vendor != null) {
-            vendor.close();
-        }
-    }
-
     private RelayHarness job(String name, Map<String, String> settings) {
-        vendor = new VendorStub("SOFCT_USER_1");
-        relay = new RelayHarness(dir.resolve("relay")).set("relay.http.api-keys", KEY)
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        relay = closing.add(new RelayHarness(dir.resolve("relay"))).set("relay.http.api-keys", KEY)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .set("relay.sync.jobs", name);
         String p = "relay.sync." + name + ".";

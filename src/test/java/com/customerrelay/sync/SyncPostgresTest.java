@@ -1,15 +1,16 @@
 package com.customerrelay.sync;
 
-import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.core.Json;
+import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedWriter;
@@ -41,6 +42,9 @@ class SyncPostgresTest {
     static final int ROWS = 100_000;
     static final int CHANGED = 1_000;
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     PostgresSupport pg;
@@ -50,7 +54,7 @@ class SyncPostgresTest {
     @BeforeEach
     void setUp() throws SQLException {
         pg = PostgresSupport.required();
-        vendor = new VendorStub("SOFCT_USER_1");
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
         vendor.keepBodies(false);
         createSourceTable(pg);
     }
@@ -74,12 +78,6 @@ class SyncPostgresTest {
                     + "timestamptz '2026-11-22 10:00:00+00', '" + version + "-' || g from generate_series(1, "
                     + rows + ") g");
         }
-    }
-
-    @AfterEach
-    void tearDown() {
-        relays.forEach(RelayHarness::close);
-        vendor.close();
     }
 
     Connection source() throws SQLException {
@@ -111,7 +109,7 @@ class SyncPostgresTest {
                 .set(p + "map.occurredAt", "UPDATED_AT")
                 .set(p + "map.vendorFields.expandable.SOFCT_USER_1", "TIER");
         settings.forEach(relay::set);
-        relays.add(relay);
+        relays.add(closing.add(relay));
         return relay;
     }
 
