@@ -6,6 +6,7 @@ import com.customerrelay.core.FatalErrors;
 import com.customerrelay.core.PrivateFiles;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.RequestValidator;
+import com.customerrelay.core.SecretFiles;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
@@ -83,6 +84,8 @@ public final class RelayConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         FatalErrors.installForThreads();
         context.getExecutorServiceManager().setThreadPoolFactory(new FatalErrors.ThreadPools());
+        // keys given as files (X-file) are read before any key is
+        SecretFiles.apply(context.getPropertiesComponent());
         RelaySettings settings = new RelaySettings(context);
         Registry registry = context.getRegistry();
         registry.bind("relaySettings", settings);
@@ -202,6 +205,8 @@ public final class RelayConfiguration implements CamelConfiguration {
         for (String vendor : vendors.settings().keySet()) {
             metrics.gauge("relay.deliveries.pending", "deliveries waiting (new or for a retry)", vendor,
                     v -> queries.count(DeliveryStatus.PENDING, v));
+            metrics.gauge("relay.oldest.pending.seconds", "how long the oldest waiting delivery has waited", vendor,
+                    queries::oldestPendingSeconds);
             metrics.gauge("relay.deliveries.inflight", "deliveries being attempted now by this relay", vendor,
                     dispatcher::inFlight);
         }

@@ -2,10 +2,12 @@ package com.customerrelay;
 
 import com.customerrelay.core.FatalErrors;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +65,40 @@ public final class RelayMain {
                             + context.getPropertiesComponent().resolveProperty("camel.main.routes-include-pattern")
                             .orElse("unset") + "): the relay would do nothing");
                 }
+                try {
+                    context.addStartupListener(listening());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
             }
         });
         return main;
+    }
+
+    /**
+     * Logs the addresses the two HTTP servers listen on, as they were given to them: Camel's own start summary
+     * prints 0.0.0.0 whatever camel.server.host and camel.management.host say.
+     */
+    private static StartupListener listening() {
+        return new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                PropertiesComponent properties = started.getPropertiesComponent();
+                LOG.info("Customer Relay listening: HTTP API on {}, management (health, metrics) on {}",
+                        address(properties, "camel.server"), address(properties, "camel.management"));
+            }
+        };
+    }
+
+    private static String address(PropertiesComponent properties, String server) {
+        if (!Boolean.parseBoolean(properties.resolveProperty(server + ".enabled").orElse("false"))) {
+            return "none (" + server + ".enabled is false)";
+        }
+        return "http://" + properties.resolveProperty(server + ".host").orElse("0.0.0.0") + ":"
+                + properties.resolveProperty(server + ".port").orElse("8080");
     }
 }

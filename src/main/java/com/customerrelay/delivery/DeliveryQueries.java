@@ -74,6 +74,25 @@ public final class DeliveryQueries {
     }
 
     /** Number of deliveries in {@code status}, for vendor {@code vendor} (null: all vendors). */
+    /**
+     * How long the oldest delivery waiting for {@code vendor} has waited since its acceptance, in seconds; 0 when
+     * none waits. The oldest is the lowest id (ids follow acceptance), read off relay_delivery_status, so the cost
+     * stays flat as the backlog grows.
+     */
+    public double oldestPendingSeconds(String vendor) {
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(
+                "select created_at from relay_delivery where id = (select min(id) from relay_delivery "
+                        + "where vendor = ? and status = ?)")) {
+            ps.setString(1, vendor);
+            ps.setString(2, DeliveryStatus.PENDING.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Math.max(0, store.now(c) - rs.getLong(1)) / 1000.0 : 0;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("state store: oldest pending failed: " + e.getMessage(), e);
+        }
+    }
+
     public long count(DeliveryStatus status, String vendor) {
         String sql = "select count(*) from relay_delivery where status = ?" + (vendor == null ? "" : " and vendor = ?");
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {

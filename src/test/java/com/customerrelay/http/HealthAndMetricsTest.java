@@ -1,13 +1,15 @@
 package com.customerrelay.http;
 
-import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.core.Json;
+import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.TestLog;
 import com.customerrelay.support.Requests;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -30,20 +32,13 @@ import static org.awaitility.Awaitility.await;
 /** Camel's management port: readiness and liveness, and the relay's metrics after a known run. */
 class HealthAndMetricsTest {
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     RelayHarness relay;
     WireMockServer expandable;
-
-    @AfterEach
-    void tearDown() {
-        if (relay != null) {
-            relay.close();
-        }
-        if (expandable != null) {
-            expandable.stop();
-        }
-    }
 
     /** The value of one sample of the Prometheus text, e.g. {@code relay_deliveries_total{outcome="dead",...}}. */
     private static double sample(String metrics, String name, String labels) {
@@ -56,6 +51,7 @@ class HealthAndMetricsTest {
     @Test
     void afterTenDeliveredTwoRejectedAndOneSkippedTheMetricsShowExactlyThat() throws Exception {
         expandable = new WireMockServer(options().dynamicPort());
+        closing.add(expandable::stop);
         expandable.start();
         expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(okJson("{}")));
@@ -64,12 +60,16 @@ class HealthAndMetricsTest {
                         .matching("REJ.*")))
                 .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
                         .withBody("{\"MESSAGE\":\"bad contact\"}")));
-        relay = new RelayHarness(dir).set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api").start();
+        long logMark = TestLog.mark();
+        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api").start();
 
         // ready once every route's consumer has polled (Camel's consumer checks) and the store and broker answer
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> Http.get(relay.managementUrl() + "/observe/health/ready").statusCode() == 200);
         HttpResponse<String> ready = Http.get(relay.managementUrl() + "/observe/health/ready");
+        assertThat(TestLog.since(logMark)).as("the addresses really bound, not Camel's 0.0.0.0").contains(
+                "Customer Relay listening: HTTP API on " + relay.apiUrl() + ", management (health, metrics) on "
+                        + relay.managementUrl());
         assertThat(Json.parse(ready.body()).path("status").asText()).isEqualTo("UP");
         assertThat(Http.get(relay.managementUrl() + "/observe/health/live").statusCode()).isEqualTo(200);
 
@@ -103,6 +103,7 @@ class HealthAndMetricsTest {
                 .isEqualTo(2);
         assertThat(sample(metrics, "relay_deliveries_pending", "vendor=\"expandable\"")).isZero();
         assertThat(sample(metrics, "relay_deliveries_inflight", "vendor=\"expandable\"")).isZero();
+        assertThat(sample(metrics, "relay_oldest_pending_seconds", "vendor=\"expandable\"")).as("none waits").isZero();
         assertThat(sample(metrics, "relay_vendor_call_seconds_count", "vendor=\"expandable\""))
                 .as("12 updates and the login").isEqualTo(13);
         assertThat(sample(metrics, "relay_delivery_seconds_count", "vendor=\"expandable\"")).isEqualTo(13);

@@ -1,14 +1,15 @@
 package com.customerrelay.outage;
 
 import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.Closing;
 import com.customerrelay.support.FlakyVendor;
-import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.Ports;
+import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.RelayProcess;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -30,27 +31,22 @@ import static org.awaitility.Awaitility.await;
  */
 class VendorPauseTest {
 
+    @RegisterExtension
+    final Closing closing = new Closing();
+
     @TempDir
     Path dir;
     FlakyVendor vendor;
     final List<RelayHarness> relays = new ArrayList<>();
 
-    @AfterEach
-    void tearDown() {
-        relays.forEach(RelayHarness::close);
-        if (vendor != null) {
-            vendor.close();
-        }
-    }
-
     private RelayHarness started(RelayHarness relay) {
-        relays.add(relay);
+        relays.add(closing.add(relay));
         return relay.start();
     }
 
     @Test
     void aPausedVendorGetsNothingAcrossARestartAndEverythingOnceResumed() throws Exception {
-        vendor = new FlakyVendor("E_MAIL");
+        vendor = closing.add(new FlakyVendor("E_MAIL"));
         RelayHarness relay = started(Outages.relay(dir, vendor));
         JsonNode paused = Outages.post(relay, "expandable", "pause");
         assertThat(paused.path("circuit").asText()).isEqualTo("paused");
@@ -63,6 +59,9 @@ class VendorPauseTest {
                 .until(() -> relay.store().count(DeliveryStatus.PENDING, "expandable") == 20);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                 .until(() -> vendor.callsWhileUp() == 0 && relay.deadLetters().isEmpty());
+        assertThat(Outages.metric(relay, "relay_oldest_pending_seconds", "vendor=\"expandable\""))
+                .as("the oldest of the 20 has waited through the 3 s above").isBetween(3.0, 60.0);
+        assertThat(Outages.metric(relay, "relay_oldest_pending_seconds", "vendor=\"rpm\"")).isZero();
 
         relay.stop();
         relay.start();
@@ -78,7 +77,7 @@ class VendorPauseTest {
 
     @Test
     void anUnknownVendorCannotBePaused() throws Exception {
-        vendor = new FlakyVendor("E_MAIL");
+        vendor = closing.add(new FlakyVendor("E_MAIL"));
         RelayHarness relay = started(Outages.relay(dir, vendor));
         var answer = com.customerrelay.support.Http.send("POST", relay.apiUrl() + "/vendors/nosuch/pause", null,
                 "X-API-Key", Outages.KEY);
@@ -91,7 +90,7 @@ class VendorPauseTest {
 
     @Test
     void aRelayKilledDuringAnOutageStartsClosedOpensAgainAndDeadLettersNothing() throws Exception {
-        vendor = new FlakyVendor("E_MAIL").down(503, null);
+        vendor = closing.add(new FlakyVendor("E_MAIL")).down(503, null);
         int api = Ports.free();
         int management = Ports.free();
         Map<String, String> settings = Map.of("relay.http.api-keys", Outages.KEY,
@@ -146,7 +145,7 @@ class VendorPauseTest {
     @Test
     void aPauseOnOneRelayHoldsOnEveryRelaySharingThePostgresStore() throws Exception {
         PostgresSupport pg = PostgresSupport.required();
-        vendor = new FlakyVendor("E_MAIL");
+        vendor = closing.add(new FlakyVendor("E_MAIL"));
         RelayHarness a = started(pg.configure(Outages.relay(dir.resolve("a"), vendor)));
         RelayHarness b = started(pg.configure(Outages.relay(dir.resolve("b"), vendor)));
 
