@@ -6,7 +6,6 @@ import com.customerrelay.core.FatalErrors;
 import com.customerrelay.core.PrivateFiles;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.RequestValidator;
-import com.customerrelay.core.SecretFiles;
 import com.customerrelay.core.Secrets;
 import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
@@ -84,8 +83,12 @@ public final class RelayConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         FatalErrors.installForThreads();
         context.getExecutorServiceManager().setThreadPoolFactory(new FatalErrors.ThreadPools());
-        // keys given as files (X-file) are read before any key is
-        SecretFiles.apply(context.getPropertiesComponent());
+        // the checks of --check, keys given as files read among them, before any key is used
+        ConfigurationCheck check = ConfigurationCheck.of(context);
+        if (!check.problems().isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", check.problems()));
+        }
+        check.missingCredentials().forEach(problem -> LOG.warn("Configuration: {}", problem));
         RelaySettings settings = new RelaySettings(context);
         Registry registry = context.getRegistry();
         registry.bind("relaySettings", settings);

@@ -1,8 +1,11 @@
 package com.customerrelay;
 
 import com.customerrelay.core.FatalErrors;
+import com.customerrelay.core.RelaySettings;
+import com.customerrelay.core.Secrets;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -11,8 +14,11 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -34,6 +40,9 @@ public final class RelayMain {
      * the broker and sandboxes it may already have started would otherwise keep a process alive that does nothing.
      */
     public static void main(String[] args) {
+        if (Arrays.asList(args).contains("--check")) {
+            System.exit(check(System.out));
+        }
         try {
             create(new Properties()).run(args);
         } catch (Exception e) {
@@ -50,9 +59,7 @@ public final class RelayMain {
      */
     public static Main create(Properties overrides) {
         Main main = new Main(RelayMain.class);
-        String config = System.getProperty("relay.config");
-        main.setDefaultPropertyPlaceholderLocation(config != null ? "file:" + config
-                : Files.isRegularFile(Path.of(DEFAULT_CONFIG)) ? "file:" + DEFAULT_CONFIG : "classpath:" + DEFAULT_CONFIG);
+        main.setDefaultPropertyPlaceholderLocation(configLocation());
         if (!overrides.isEmpty()) {
             main.setOverrideProperties(overrides);
         }
@@ -92,6 +99,45 @@ public final class RelayMain {
                         address(properties, "camel.server"), address(properties, "camel.management"));
             }
         };
+    }
+
+    /** The settings the relay reads: relay.config, else config/ of the working folder, else the jar's copy. */
+    private static String configLocation() {
+        String config = System.getProperty("relay.config");
+        return config != null ? "file:" + config
+                : Files.isRegularFile(Path.of(DEFAULT_CONFIG)) ? "file:" + DEFAULT_CONFIG : "classpath:" + DEFAULT_CONFIG;
+    }
+
+    /**
+     * {@code --check}: the configuration read as a start would read it (file, environment, -D), checked by
+     * {@link ConfigurationCheck}, and what it names printed, without starting anything. 0: no problem found.
+     */
+    static int check(PrintStream out) {
+        try {
+            // never started, nor stopped: only its properties component is used
+            DefaultCamelContext context = new DefaultCamelContext(false);
+            context.getPropertiesComponent().setLocation(configLocation());
+            ConfigurationCheck check = ConfigurationCheck.of(context);
+            RelaySettings settings = new RelaySettings(context);
+            out.println("Customer Relay configuration: " + configLocation());
+            for (String vendor : ConfigurationCheck.CREDENTIALS.keySet().stream().sorted().toList()) {
+                out.println("  vendor " + vendor + ": " + settings.optional("relay.vendors." + vendor + ".base-url")
+                        .map(Secrets::maskUrl).orElse("built-in sandbox (no base-url)"));
+            }
+            out.println("  store: " + settings.optional("relay.store.url").map(Secrets::maskUrl)
+                    .orElse("embedded, in " + settings.dataDir()));
+            out.println("  broker: " + settings.optional("relay.broker.url").map(Secrets::maskUrl)
+                    .orElse("embedded"));
+            out.println("  sync jobs: " + settings.optional("relay.sync.jobs").orElse("none"));
+            List<String> problems = check.all();
+            problems.forEach(problem -> out.println("problem: " + problem));
+            out.println(problems.isEmpty() ? "configuration OK" : "configuration: " + problems.size()
+                    + (problems.size() == 1 ? " problem" : " problems"));
+            return problems.isEmpty() ? 0 : START_FAILED;
+        } catch (Exception e) {
+            out.println("problem: " + FatalErrors.describe(e));
+            return START_FAILED;
+        }
     }
 
     private static String address(PropertiesComponent properties, String server) {

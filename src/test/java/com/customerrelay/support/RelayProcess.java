@@ -45,6 +45,12 @@ public final class RelayProcess implements AutoCloseable {
     /** As {@link #launch(Path, List, Map)}, with {@code workingDir} (null: the project's) as its working folder. */
     public static RelayProcess launch(Path dir, List<String> jvmOptions, Map<String, String> settings, Path workingDir)
             throws IOException {
+        return launch(dir, jvmOptions, settings, workingDir, List.of());
+    }
+
+    /** As {@link #launch(Path, List, Map, Path)}, with the relay's own arguments ({@code --check}). */
+    public static RelayProcess launch(Path dir, List<String> jvmOptions, Map<String, String> settings, Path workingDir,
+                                      List<String> args) throws IOException {
         Path log = dir.resolve("relay-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -62,6 +68,7 @@ public final class RelayProcess implements AutoCloseable {
                 "-Dcamel.management.port=" + Ports.free()));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("com.customerrelay.RelayMain");
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         if (workingDir != null) {
             builder.directory(workingDir.toFile());

@@ -1,0 +1,159 @@
+package com.customerrelay;
+
+import com.customerrelay.connector.Connectors;
+import com.customerrelay.core.RelaySettings;
+import com.customerrelay.core.SafeText;
+import com.customerrelay.core.SecretFiles;
+import com.customerrelay.sync.SyncJob;
+import org.apache.camel.CamelContext;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The configuration checked as a whole (PRODUCT.md §9), by {@code java -jar customer-relay.jar --check} and at every
+ * start: keys read from files, every key whose shipped default is a number or a boolean, each vendor's base-url, the
+ * credentials of each vendor given a base-url, and the sync jobs (schedule, source, mapping). Each problem is one
+ * line naming its keys, never a value that could be a secret.
+ */
+public final class ConfigurationCheck {
+
+    /** The credential keys each vendor needs once it delivers to a real base-url (VENDORS.md). */
+    static final Map<String, List<String>> CREDENTIALS = Map.of(
+            "rpm", List.of("api-key"),
+            "soliditech", List.of("api-key"),
+            "socialhub", List.of("app-id", "app-secret"),
+            "expandable", List.of("data-source", "user-name", "password"));
+
+    private static final Pattern NUMBER = Pattern.compile("-?\\d+");
+    private static final Pattern DECIMAL = Pattern.compile("-?\\d+(\\.\\d+)?");
+    /** Keys whose whole-number default stands for a number that may have decimals. */
+    private static final List<String> DECIMAL_KEYS = List.of(".rate-limit", ".failure-rate", "-after-hours");
+    private static final Pattern BOOLEAN = Pattern.compile("true|false");
+
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> missingCredentials = new ArrayList<>();
+
+    private ConfigurationCheck() {
+    }
+
+    /** Checks the configuration {@code context} reads; keys given as files are read in the course of it. */
+    public static ConfigurationCheck of(CamelContext context) {
+        ConfigurationCheck check = new ConfigurationCheck();
+        try {
+            SecretFiles.apply(context.getPropertiesComponent());
+        } catch (IllegalArgumentException e) {
+            check.problems.addAll(List.of(e.getMessage().split("; ")));
+        }
+        RelaySettings settings = new RelaySettings(context);
+        check.types(settings);
+        check.vendors(settings);
+        if (check.problems.isEmpty()) {
+            try {
+                SyncJob.fromSettings(settings, check.vendorNames());
+            } catch (IllegalArgumentException e) {
+                check.problems.add(e.getMessage());
+            }
+        }
+        return check;
+    }
+
+    /** Problems that stop a start. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /**
+     * Vendors given a base-url without their credential. {@code --check} fails on them; a start only warns, since
+     * a vendor may take calls without one (a test double, a vendor behind a gateway that adds it).
+     */
+    public List<String> missingCredentials() {
+        return missingCredentials;
+    }
+
+    /** Every problem, credentials included: what {@code --check} prints. */
+    public List<String> all() {
+        List<String> all = new ArrayList<>(problems);
+        all.addAll(missingCredentials);
+        return all;
+    }
+
+    private void types(RelaySettings settings) {
+        Properties shipped = shippedDefaults();
+        for (String key : new TreeSet<>(shipped.stringPropertyNames())) {
+            String fallback = shipped.getProperty(key).trim();
+            Optional<String> value = settings.optional(key);
+            if (value.isEmpty()) {
+                continue;
+            }
+            if (NUMBER.matcher(fallback).matches() && DECIMAL_KEYS.stream().anyMatch(key::endsWith)) {
+                if (!DECIMAL.matcher(value.get()).matches()) {
+                    problems.add(key + " must be a number, not '" + SafeText.value(value.get()) + "'");
+                }
+            } else if (NUMBER.matcher(fallback).matches() && !NUMBER.matcher(value.get()).matches()) {
+                problems.add(key + " must be a whole number, not '" + SafeText.value(value.get()) + "'");
+            } else if (BOOLEAN.matcher(fallback).matches() && !BOOLEAN.matcher(value.get().toLowerCase()).matches()) {
+                problems.add(key + " must be true or false, not '" + SafeText.value(value.get()) + "'");
+            }
+        }
+    }
+
+    private Set<String> vendorNames() {
+        Set<String> names = new LinkedHashSet<>();
+        Connectors.ALL.forEach(c -> names.add(c.profile().name()));
+        return names;
+    }
+
+    private void vendors(RelaySettings settings) {
+        for (String vendor : vendorNames()) {
+            String prefix = "relay.vendors." + vendor + ".";
+            Optional<String> baseUrl = settings.optional(prefix + "base-url");
+            if (baseUrl.isEmpty()) {
+                continue;
+            }
+            if (!isHttpUrl(baseUrl.get())) {
+                problems.add(prefix + "base-url must be an http:// or https:// URL with a host");
+                continue;
+            }
+            List<String> missing = CREDENTIALS.getOrDefault(vendor, List.of()).stream()
+                    .filter(key -> settings.optional(prefix + key).isEmpty()).map(key -> prefix + key).toList();
+            if (!missing.isEmpty()) {
+                missingCredentials.add(prefix + "base-url is set, but " + String.join(" and ", missing)
+                        + (missing.size() == 1 ? " is" : " are") + " not");
+            }
+        }
+    }
+
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static Properties shippedDefaults() {
+        Properties shipped = new Properties();
+        try (InputStream in = ConfigurationCheck.class.getClassLoader().getResourceAsStream(RelayMain.DEFAULT_CONFIG)) {
+            if (in != null) {
+                shipped.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return shipped;
+    }
+}
