@@ -114,8 +114,8 @@ public final class RelayMain {
      */
     static int check(PrintStream out) {
         try {
-            // never started, nor stopped: only its properties component is used
-            DefaultCamelContext context = new DefaultCamelContext(false);
+            // built (for its type converter and properties) but never started, nor stopped
+            DefaultCamelContext context = new DefaultCamelContext();
             context.getPropertiesComponent().setLocation(configLocation());
             ConfigurationCheck check = ConfigurationCheck.of(context);
             RelaySettings settings = new RelaySettings(context);

@@ -58,6 +58,16 @@ class ConfigurationCheckTest {
     }
 
     @Test
+    void aCredentialReadFromAFileCountsAsGivenAndIsNotPrinted() throws Exception {
+        Path key = Files.writeString(dir.resolve("rpm-key"), "canary-check-file-key-62\n");
+        RelayProcess relay = check(Map.of("relay.vendors.rpm.base-url", "https://rpm.example.com/api",
+                "relay.vendors.rpm.api-key-file", key.toString()));
+        assertThat(relay.exitWithin(1)).as(relay.log()).isZero();
+        assertThat(relay.log()).contains("vendor rpm: https://rpm.example.com/api", "configuration OK")
+                .doesNotContain("canary-check-file-key-62");
+    }
+
+    @Test
     void aStartRefusesWhatTheCheckFinds() throws Exception {
         Path key = Files.writeString(dir.resolve("key"), "k");
         try (RelayProcess relay = RelayProcess.launch(dir, List.of(), Map.of(
