@@ -61,7 +61,7 @@ public final class ConfigurationCheck {
         check.vendors(settings);
         if (check.problems.isEmpty()) {
             try {
-                SyncJob.fromSettings(settings, check.vendorNames());
+                SyncJob.fromSettings(settings, vendorNames());
             } catch (IllegalArgumentException e) {
                 check.problems.add(e.getMessage());
             }
@@ -109,7 +109,8 @@ public final class ConfigurationCheck {
         }
     }
 
-    private Set<String> vendorNames() {
+    /** The vendors the relay has connectors for. */
+    static Set<String> vendorNames() {
         Set<String> names = new LinkedHashSet<>();
         Connectors.ALL.forEach(c -> names.add(c.profile().name()));
         return names;

@@ -120,7 +120,7 @@ public final class RelayMain {
             ConfigurationCheck check = ConfigurationCheck.of(context);
             RelaySettings settings = new RelaySettings(context);
             out.println("Customer Relay configuration: " + configLocation());
-            for (String vendor : ConfigurationCheck.CREDENTIALS.keySet().stream().sorted().toList()) {
+            for (String vendor : ConfigurationCheck.vendorNames()) {
                 out.println("  vendor " + vendor + ": " + settings.optional("relay.vendors." + vendor + ".base-url")
                         .map(Secrets::maskUrl).orElse("built-in sandbox (no base-url)"));
             }

@@ -1,5 +1,6 @@
 package com.customerrelay;
 
+import com.customerrelay.core.SecretFiles;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -133,7 +133,7 @@ class DeployFilesTest {
     /** The key of config/application.properties an environment variable overrides (null: none). */
     private String keyOfEnvironmentVariable(String name) {
         for (String key : settings.stringPropertyNames()) {
-            if (key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_').equals(name)) {
+            if (SecretFiles.environmentName(key).equals(name)) {
                 return key;
             }
         }
