@@ -1,10 +1,13 @@
 package com.customerrelay;
 
+import com.customerrelay.connector.Connector;
 import com.customerrelay.connector.Connectors;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.SafeText;
 import com.customerrelay.core.SecretFiles;
+import com.customerrelay.core.VendorProfile;
 import com.customerrelay.sync.SyncJob;
+import com.customerrelay.sync.SyncSourceCheck;
 import org.apache.camel.CamelContext;
 
 import java.io.IOException;
@@ -12,6 +15,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,17 +28,11 @@ import java.util.regex.Pattern;
 /**
  * The configuration checked as a whole (PRODUCT.md §9), by {@code java -jar customer-relay.jar --check} and at every
  * start: keys read from files, every key whose shipped default is a number or a boolean, each vendor's base-url, the
- * credentials of each vendor given a base-url, and the sync jobs (schedule, source, mapping). Each problem is one
- * line naming its keys, never a value that could be a secret.
+ * credentials of each vendor given a base-url, and the sync jobs (schedule, source, mapping, and their columns
+ * against each source that can be read now). Each problem is one line naming its keys, never a value that could be
+ * a secret.
  */
 public final class ConfigurationCheck {
-
-    /** The credential keys each vendor needs once it delivers to a real base-url (VENDORS.md). */
-    static final Map<String, List<String>> CREDENTIALS = Map.of(
-            "rpm", List.of("api-key"),
-            "soliditech", List.of("api-key"),
-            "socialhub", List.of("app-id", "app-secret"),
-            "expandable", List.of("data-source", "user-name", "password"));
 
     private static final Pattern NUMBER = Pattern.compile("-?\\d+");
     private static final Pattern DECIMAL = Pattern.compile("-?\\d+(\\.\\d+)?");
@@ -44,6 +42,8 @@ public final class ConfigurationCheck {
 
     private final List<String> problems = new ArrayList<>();
     private final List<String> missingCredentials = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private List<SyncJob> syncJobs = List.of();
 
     private ConfigurationCheck() {
     }
@@ -60,11 +60,7 @@ public final class ConfigurationCheck {
         check.types(settings);
         check.vendors(settings);
         if (check.problems.isEmpty()) {
-            try {
-                SyncJob.fromSettings(settings, vendorNames());
-            } catch (IllegalArgumentException e) {
-                check.problems.add(e.getMessage());
-            }
+            check.syncJobs(settings);
         }
         return check;
     }
@@ -80,6 +76,16 @@ public final class ConfigurationCheck {
      */
     public List<String> missingCredentials() {
         return missingCredentials;
+    }
+
+    /** What is worth knowing but stops nothing: a sync source that cannot be read now, an export lacking a column. */
+    public List<String> notes() {
+        return notes;
+    }
+
+    /** The sync jobs of relay.sync.jobs, as checked (none when a problem came first). */
+    public List<SyncJob> syncJobs() {
+        return syncJobs;
     }
 
     /** Every problem, credentials included: what {@code --check} prints. */
@@ -109,6 +115,27 @@ public final class ConfigurationCheck {
         }
     }
 
+    /** Each job's settings, then its columns against its source where the source can be read now. */
+    private void syncJobs(RelaySettings settings) {
+        Map<String, VendorProfile> profiles = new LinkedHashMap<>();
+        Connectors.ALL.forEach(c -> profiles.put(c.profile().name(), c.profile()));
+        try {
+            syncJobs = SyncJob.fromSettings(settings, profiles.keySet());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+            return;
+        }
+        for (SyncJob job : syncJobs) {
+            SyncSourceCheck source = SyncSourceCheck.of(job, profiles);
+            if (source.problem() != null) {
+                problems.add(source.problem());
+            }
+            if (source.note() != null) {
+                notes.add(source.note());
+            }
+        }
+    }
+
     /** The vendors the relay has connectors for. */
     static Set<String> vendorNames() {
         Set<String> names = new LinkedHashSet<>();
@@ -117,7 +144,8 @@ public final class ConfigurationCheck {
     }
 
     private void vendors(RelaySettings settings) {
-        for (String vendor : vendorNames()) {
+        for (VendorProfile profile : Connectors.ALL.stream().map(Connector::profile).toList()) {
+            String vendor = profile.name();
             String prefix = "relay.vendors." + vendor + ".";
             Optional<String> baseUrl = settings.optional(prefix + "base-url");
             if (baseUrl.isEmpty()) {
@@ -127,7 +155,7 @@ public final class ConfigurationCheck {
                 problems.add(prefix + "base-url must be an http:// or https:// URL with a host");
                 continue;
             }
-            List<String> missing = CREDENTIALS.getOrDefault(vendor, List.of()).stream()
+            List<String> missing = profile.credentialKeys().stream()
                     .filter(key -> settings.optional(prefix + key).isEmpty()).map(key -> prefix + key).toList();
             if (!missing.isEmpty()) {
                 missingCredentials.add(prefix + "base-url is set, but " + String.join(" and ", missing)

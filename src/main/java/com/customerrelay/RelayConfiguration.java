@@ -31,6 +31,7 @@ import com.customerrelay.delivery.VendorUrls;
 import com.customerrelay.http.ApiKeys;
 import com.customerrelay.http.HttpApi;
 import com.customerrelay.deadletter.DeadLetterReplay;
+import com.customerrelay.intake.DryRun;
 import com.customerrelay.intake.FailedFileNotes;
 import com.customerrelay.intake.RequestFileReader;
 import com.customerrelay.intake.RequestIntake;
@@ -89,6 +90,7 @@ public final class RelayConfiguration implements CamelConfiguration {
             throw new IllegalArgumentException(String.join("; ", check.problems()));
         }
         check.missingCredentials().forEach(problem -> LOG.warn("Configuration: {}", problem));
+        check.notes().forEach(note -> LOG.warn("Configuration: {}", note));
         RelaySettings settings = new RelaySettings(context);
         Registry registry = context.getRegistry();
         registry.bind("relaySettings", settings);
@@ -117,13 +119,18 @@ public final class RelayConfiguration implements CamelConfiguration {
         readiness(context, settings, store, jms);
 
         RequestIntake intake = intakes(registry, settings, store, outbox, deadLetters, metrics, notices);
-        SyncRunner sync = syncJobs(context, settings, store, intake, deliveries.dispatcher(), metrics);
+        SyncRunner sync = syncJobs(context, settings, check.syncJobs(), store, intake, deliveries.dispatcher(),
+                metrics);
+        DryRun dryRun = new DryRun(registry.lookupByNameAndType("requestValidator", RequestValidator.class),
+                context.createProducerTemplate(), vendors.displayNames());
+        registry.bind("dryRun", dryRun);
         registry.bind("httpApiKeys", new ApiKeys(settings.optional("relay.http.api-keys").orElse(null),
                 settings.dataDir().resolve("http-api-key")));
         registry.bind("httpApi", new HttpApi(intake, registry.lookupByNameAndType("requestBodyReader",
                 RequestBodyReader.class), deliveries.queries(), new DeadLetterReplay(deadLetterIndex,
                 intake::resubmit, deliveries.queries()::inFlight), List.copyOf(vendors.settings().keySet()),
-                settings.number("relay.http.max-body-bytes", 10_485_760), sync, deliveries.circuits()));
+                settings.number("relay.http.max-body-bytes", 10_485_760), sync, deliveries.circuits(),
+                dryRun));
         stopGracefully(context, deliveries.dispatcher(), vendors.settings(), vendors.callsPerAttempt());
     }
 
@@ -303,15 +310,16 @@ public final class RelayConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The sync jobs of relay.sync.jobs: checked (settings, and the columns of each source that can be read now),
-     * and one Quartz route each from the sync-job template of routes/sync.camel.yaml.
+     * The sync jobs of relay.sync.jobs, as ConfigurationCheck read and checked them (settings, and the columns of
+     * each source that can be read now), and one Quartz route each from the sync-job template of
+     * routes/sync.camel.yaml.
      */
-    private static SyncRunner syncJobs(CamelContext context, RelaySettings settings, StateStore store,
-                                       RequestIntake intake, Dispatcher dispatcher, RelayMetrics metrics)
+    private static SyncRunner syncJobs(CamelContext context, RelaySettings settings, List<SyncJob> jobs,
+                                       StateStore store, RequestIntake intake, Dispatcher dispatcher,
+                                       RelayMetrics metrics)
             throws Exception {
         Map<String, VendorProfile> byName = new LinkedHashMap<>();
         Connectors.ALL.forEach(c -> byName.put(c.profile().name(), c.profile()));
-        List<SyncJob> jobs = SyncJob.fromSettings(settings, byName.keySet());
         long leaseMs = settings.number("relay.sync.lease-ms", 60_000);
         if (leaseMs < 3_000) {
             throw new IllegalArgumentException("relay.sync.lease-ms must be at least 3000, not " + leaseMs);
@@ -321,7 +329,6 @@ public final class RelayConfiguration implements CamelConfiguration {
                 settings.number("relay.inbox.read-lock-min-age-ms", 1000));
         sync.setExecutors(context.getExecutorServiceManager().newCachedThreadPool(sync, "relay-sync"),
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(sync, "relay-sync-lease"));
-        sync.checkSources();
         context.addService(sync);
         context.getRegistry().bind("syncRunner", sync);
         context.getRegistry().bind("syncJobRoutes", new SyncJobRoutes(jobs));

@@ -130,6 +130,7 @@ public final class RelayMain {
                     .orElse("embedded"));
             out.println("  sync jobs: " + settings.optional("relay.sync.jobs").orElse("none"));
             List<String> problems = check.all();
+            check.notes().forEach(note -> out.println("note: " + note));
             problems.forEach(problem -> out.println("problem: " + problem));
             out.println(problems.isEmpty() ? "configuration OK" : "configuration: " + problems.size()
                     + (problems.size() == 1 ? " problem" : " problems"));

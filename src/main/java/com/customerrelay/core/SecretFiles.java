@@ -18,6 +18,12 @@ import java.util.TreeSet;
  * file, in -D system properties, or as an environment variable (RELAY_VENDORS_RPM_API_KEY_FILE for a key X the
  * properties file names). The content is registered as a secret, so it is masked wherever the relay writes text; it is
  * never part of a message. A file that cannot be read, or X set beside X-file, stops the start naming the keys.
+ * <p>
+ * Not a Camel properties function: Camel's own read environment variables and system properties ({@code env:},
+ * {@code sys:}), none a file, and a function (camel-kubernetes' {@code secret:} among them) works only where a key's
+ * value names it, so the operator would rewrite each key's value. PRODUCT.md §9 asks for X-file beside X, as mounted
+ * secrets are given (one environment variable per file), and the content must be known as a secret before any log
+ * line.
  */
 public final class SecretFiles {
 

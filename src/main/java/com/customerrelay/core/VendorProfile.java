@@ -14,8 +14,25 @@ public interface VendorProfile {
     /** Kinds this vendor serves. */
     Set<String> kinds();
 
+    /**
+     * The keys under relay.vendors.&lt;name&gt;. the vendor needs once it delivers to a real base-url (VENDORS.md):
+     * its credential. {@code --check} names those missing.
+     */
+    default List<String> credentialKeys() {
+        return List.of();
+    }
+
     /** Canonical leaf paths (see {@link CanonicalFields}) this vendor has a place for, per kind. */
     Set<String> fields(String kind);
+
+    /**
+     * The fields of {@code present} (a request's canonical leaf paths) this vendor has no place for in a request of
+     * {@code kind}: skipped for this vendor, and the skip recorded (VENDORS.md).
+     */
+    default List<String> skipped(Set<String> present, String kind) {
+        Set<String> fields = fields(kind);
+        return present.stream().filter(f -> !fields.contains(f)).toList();
+    }
 
     /** Checks {@code targets.<name>}: the record keys. {@code path} is "targets.&lt;name&gt;". */
     void validateKeys(String kind, JsonNode keys, String path, List<String> errors);

@@ -78,7 +78,7 @@ public final class DeliveryFailures {
     }
 
     /** The innermost cause of {@code failure} as "Type: message", its message masked ("unknown" for none). */
-    static String rootCause(Throwable failure) {
+    public static String rootCause(Throwable failure) {
         Throwable root = failure;
         while (root != null && root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

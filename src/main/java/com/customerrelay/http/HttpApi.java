@@ -10,15 +10,18 @@ import com.customerrelay.delivery.VendorCircuit;
 import com.customerrelay.delivery.VendorCircuits;
 import com.customerrelay.store.StoreUnavailableException;
 import com.customerrelay.deadletter.DeadLetterReplay;
+import com.customerrelay.intake.DryRun;
 import com.customerrelay.intake.IntakeItem;
 import com.customerrelay.intake.RequestIntake;
 import com.customerrelay.intake.RequestBodyReader;
+import com.customerrelay.sync.SyncPreview;
 import com.customerrelay.sync.SyncRunner;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,9 +55,12 @@ public final class HttpApi {
     private final SyncViews syncViews;
     private final RequestViews requestViews;
     private final VendorCircuits circuits;
+    private final DryRun dryRun;
 
     public HttpApi(RequestIntake intake, RequestBodyReader reader, DeliveryQueries store, DeadLetterReplay deadLetters,
-                   List<String> vendors, long maxBodyBytes, SyncRunner sync, VendorCircuits circuits) {
+                   List<String> vendors, long maxBodyBytes, SyncRunner sync, VendorCircuits circuits,
+                   DryRun dryRun) {
+        this.dryRun = dryRun;
         this.sync = sync;
         this.syncViews = new SyncViews(sync);
         this.requestViews = new RequestViews(store, circuits);
@@ -75,27 +81,7 @@ public final class HttpApi {
 
     /** POST /updates: one request or an array; 202 once every valid one is durably accepted. */
     public void updates(Exchange exchange) {
-        byte[] body = body(exchange);
-        if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
-            throw new ApiProblem(400, "the body is empty: send one request or a JSON array of requests");
-        }
-        List<IntakeItem> items;
-        try {
-            // X-Correlation-Id: carried by the requests' outcome messages (PRODUCT.md §8)
-            String correlationId = exchange.getMessage().getHeader("X-Correlation-Id", String.class);
-            items = reader.read(body, "the body of POST /updates", index -> {
-                ObjectNode source = Json.object().put("intake", "http").put("name", "POST /updates");
-                if (index != null) {
-                    source.put("index", index);
-                }
-                return RequestBodyReader.withReply(source, correlationId, null);
-            });
-        } catch (JsonProcessingException e) {
-            throw new ApiProblem(400, "the body is not JSON: " + SafeText.value(e.getOriginalMessage())
-                    + "; nothing was accepted");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        List<IntakeItem> items = items(exchange);
         List<RequestIntake.Receipt> receipts = intake.acceptFor(items, null);
         ObjectNode answer = Json.object();
         ArrayNode accepted = answer.putArray("accepted");
@@ -115,6 +101,78 @@ public final class HttpApi {
             }
         }
         answer(exchange, 202, answer);
+    }
+
+    /**
+     * Whether POST /updates is a dry run: {@code dryRun=true}; {@code false} or no dryRun is a delivery, and any
+     * other value is refused (a mistyped flag must not deliver what was meant as a trial).
+     */
+    public boolean isDryRun(@Header("dryRun") String dryRun) {
+        if (dryRun == null || dryRun.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (dryRun.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new ApiProblem(400, "dryRun must be true or false, not " + SafeText.value(dryRun)
+                + "; nothing was accepted");
+    }
+
+    /** POST /updates?dryRun=true: each request's vendor calls as a delivery would make them; nothing kept. */
+    public void dryRun(Exchange exchange) {
+        List<IntakeItem> items = items(exchange);
+        if (items.size() > MAX_DRY_RUN) {
+            // each RPM target costs a read at RPM: a dry run is a look at a few requests, not a load test
+            throw new ApiProblem(400, "a dry run takes at most " + MAX_DRY_RUN + " requests, not " + items.size());
+        }
+        answer(exchange, 200, dryRun.answer(items));
+    }
+
+    /** The most requests one dry run or sync preview answers. */
+    private static final int MAX_DRY_RUN = 100;
+
+    /** POST /sync/{job}/preview: the first {@code limit} (default 20) requests the job's next run hands over. */
+    public void syncPreview(Exchange exchange) {
+        String job = exchange.getMessage().getHeader("job", String.class);
+        int limit = limit(exchange.getMessage().getHeader("limit", String.class), 20, MAX_DRY_RUN);
+        SyncPreview.Found preview;
+        try {
+            preview = sync.preview(job, limit);
+        } catch (SyncPreview.Failed e) {
+            throw new ApiProblem(422, "sync job " + SafeText.value(job) + " cannot be previewed: "
+                    + SafeText.value(Secrets.mask(e.getMessage())));
+        }
+        if (preview == null) {
+            throw new ApiProblem(404, "no sync job " + SafeText.value(job) + " is configured");
+        }
+        ObjectNode answer = dryRun.answer(preview.items());
+        ArrayNode problems = answer.putArray("problems");
+        preview.problems().forEach(p -> problems.add(Secrets.mask(p)));
+        answer(exchange, 200, answer);
+    }
+
+    /** The requests in the body of POST /updates: one, or a JSON array. */
+    private List<IntakeItem> items(Exchange exchange) {
+        byte[] body = body(exchange);
+        if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
+            throw new ApiProblem(400, "the body is empty: send one request or a JSON array of requests");
+        }
+        try {
+            // X-Correlation-Id: carried by the requests' outcome messages (PRODUCT.md §8)
+            String correlationId = exchange.getMessage().getHeader("X-Correlation-Id", String.class);
+            return reader.read(body, "the body of POST /updates", index -> {
+                ObjectNode source = Json.object().put("intake", "http").put("name", "POST /updates");
+                if (index != null) {
+                    source.put("index", index);
+                }
+                return RequestBodyReader.withReply(source, correlationId, null);
+            });
+        } catch (JsonProcessingException e) {
+            throw new ApiProblem(400, "the body is not JSON: " + SafeText.value(e.getOriginalMessage())
+                    + "; nothing was accepted");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** GET /requests/{id}: what became of a request at each of its vendors. */
@@ -153,7 +211,7 @@ public final class HttpApi {
         String reason = blankToNull(exchange.getMessage().getHeader("reason", String.class));
         String requestId = blankToNull(exchange.getMessage().getHeader("requestId", String.class));
         Long before = instant(exchange.getMessage().getHeader("before", String.class));
-        int limit = limit(exchange.getMessage().getHeader("limit", String.class));
+        int limit = limit(exchange.getMessage().getHeader("limit", String.class), 100, 10_000);
         ArrayNode answer = Json.MAPPER.createArrayNode();
         DeadLetterIndex.Query query = new DeadLetterIndex.Query(vendor, reason,
                 requestId == null ? null : List.of(requestId), before);
@@ -336,18 +394,19 @@ public final class HttpApi {
                 : value.asText());
     }
 
-    private static int limit(String text) {
+    /** {@code limit}: {@code absent} when not given, else a number from 1 to {@code max}. */
+    private static int limit(String text, int absent, int max) {
         if (text == null || text.isEmpty()) {
-            return 100;
+            return absent;
         }
         try {
             int limit = Integer.parseInt(text);
-            if (limit < 1 || limit > 10_000) {
+            if (limit < 1 || limit > max) {
                 throw new NumberFormatException();
             }
             return limit;
         } catch (NumberFormatException e) {
-            throw new ApiProblem(400, "limit must be a number from 1 to 10000, not " + SafeText.value(text));
+            throw new ApiProblem(400, "limit must be a number from 1 to " + max + ", not " + SafeText.value(text));
         }
     }
 }

@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Takes one request from any intake: validates it, then either hands one delivery per target to the store (which
@@ -204,8 +203,7 @@ public final class RequestIntake {
                 continue;
             }
             VendorProfile profile = validator.profile(vendor);
-            Set<String> fields = profile.fields(request.kind());
-            String skipped = present.stream().filter(f -> !fields.contains(f)).collect(Collectors.joining(","));
+            String skipped = String.join(",", profile.skipped(present, request.kind()));
             Long occurredAt = request.occurredAt() == null ? null : request.occurredAt().toEpochMilli();
             deliveries.add(new NewDelivery(request.id(), vendor, request.kind(),
                     profile.recordKey(request.kind(), request.keys(vendor)), occurredAt, json, source,
@@ -222,7 +220,7 @@ public final class RequestIntake {
     }
 
     /** The messages that make {@code vendors} undeliverable, the request's own first; at most {@link #MESSAGES}. */
-    private static String messageOf(RequestValidator.Result result, List<String> vendors) {
+    static String messageOf(RequestValidator.Result result, List<String> vendors) {
         List<String> all = new ArrayList<>(result.requestErrors());
         vendors.forEach(v -> all.addAll(result.targetErrors().getOrDefault(v, List.of())));
         if (all.size() <= MESSAGES) {
@@ -254,7 +252,7 @@ public final class RequestIntake {
     }
 
     /** The request's id as the validator would give it: its own, or one derived from its content or raw text. */
-    private static String idOf(IntakeItem item) {
+    static String idOf(IntakeItem item) {
         if (item.json() == null) {
             // a request refused for its size keeps the id its kept start names, so its producer finds it by that id
             String given = RequestValidator.idInStart(item.rawText());

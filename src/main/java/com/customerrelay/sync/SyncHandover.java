@@ -54,6 +54,56 @@ final class SyncHandover {
         if (batch.isEmpty()) {
             return;
         }
+        Changes changes = changes(job, mapping, batch, file, baseline);
+        Map<String, String> record = changes.record();
+        long invalidRows = changes.invalidRows();
+        long changedRows = 0;
+        run.baseline += changes.baselineRows();
+        List<RequestIntake.Receipt> receipts = intake.acceptWith(changes.items(), (c, now, deliveries, results) -> {
+            SyncStore.fence(c, now, job.name(), owner, leaseMs);
+            // a request whose id is in flight now (the record changed back to a state whose delivery is being
+            // attempted) was not taken: its fingerprint is not recorded, so the next run hands it over again
+            for (int i = 0; i < deliveries.size(); i++) {
+                if (results.get(i) == Acceptance.DUPLICATE) {
+                    String key = changes.keyOfRequest().get(deliveries.get(i).requestId());
+                    if (key != null && record.remove(key) != null) {
+                        LOG.info("Sync job {}: {} changed back to a state whose delivery is being attempted; the "
+                                + "next run hands it over again", job.name(), SafeText.value(key));
+                    }
+                }
+            }
+            SyncStore.record(c, now, job.name(), record, changes.before().keySet());
+        });
+        for (RequestIntake.Receipt receipt : receipts) {
+            if (receipt.item().json() == null) {
+                continue; // counted above
+            }
+            if (receipt.accepted().isEmpty() && receipt.duplicates().isEmpty()) {
+                invalidRows++;
+            } else {
+                changedRows++;
+            }
+        }
+        if (!changes.items().isEmpty()) {
+            dispatcher.dispatch();
+        }
+        long unchangedRows = changes.unchangedRows();
+        run.changed += changedRows;
+        run.invalid += invalidRows;
+        run.unchanged += unchangedRows;
+        if (metrics != null) {
+            metrics.syncRows(job.name(), "changed", changedRows);
+            metrics.syncRows(job.name(), "unchanged", unchangedRows);
+            metrics.syncRows(job.name(), "invalid", invalidRows);
+        }
+    }
+
+    /**
+     * What a run hands over of one batch, nothing recorded: the rows made into requests, the changed ones (and rows
+     * that make no request, dead-lettered once and again only when they change) as items for the acceptance, the
+     * fingerprints to record with them, and the counts. {@code POST /sync/{job}/preview} shows the items alone.
+     */
+    Changes changes(SyncJob job, SyncMapping mapping, List<SyncRow> batch, String file, boolean baseline) {
         List<Object> built = new ArrayList<>(batch.size());
         List<String> keys = new ArrayList<>();
         for (SyncRow row : batch) {
@@ -81,7 +131,7 @@ final class SyncHandover {
         List<IntakeItem> items = new ArrayList<>();
         long invalidRows = 0;
         long unchangedRows = 0;
-        long changedRows = 0;
+        long baselineRows = 0;
         for (int i = 0; i < batch.size(); i++) {
             SyncRow row = batch.get(i);
             ObjectNode source = Json.object().put("intake", "sync").put("name", job.name());
@@ -98,7 +148,7 @@ final class SyncHandover {
                 seen.put(request.key(), request.fingerprint());
                 record.put(request.key(), request.fingerprint());
                 if (recordOnly) {
-                    run.baseline++;
+                    baselineRows++;
                 } else {
                     keyOfRequest.put(request.id(), request.key());
                     items.add(new IntakeItem(request.request(), null, null, source));
@@ -125,41 +175,11 @@ final class SyncHandover {
                 }
             }
         }
-        List<RequestIntake.Receipt> receipts = intake.acceptWith(items, (c, now, deliveries, results) -> {
-            SyncStore.fence(c, now, job.name(), owner, leaseMs);
-            // a request whose id is in flight now (the record changed back to a state whose delivery is being
-            // attempted) was not taken: its fingerprint is not recorded, so the next run hands it over again
-            for (int i = 0; i < deliveries.size(); i++) {
-                if (results.get(i) == Acceptance.DUPLICATE) {
-                    String key = keyOfRequest.get(deliveries.get(i).requestId());
-                    if (key != null && record.remove(key) != null) {
-                        LOG.info("Sync job {}: {} changed back to a state whose delivery is being attempted; the "
-                                + "next run hands it over again", job.name(), SafeText.value(key));
-                    }
-                }
-            }
-            SyncStore.record(c, now, job.name(), record, before.keySet());
-        });
-        for (RequestIntake.Receipt receipt : receipts) {
-            if (receipt.item().json() == null) {
-                continue; // counted above
-            }
-            if (receipt.accepted().isEmpty() && receipt.duplicates().isEmpty()) {
-                invalidRows++;
-            } else {
-                changedRows++;
-            }
-        }
-        if (!items.isEmpty()) {
-            dispatcher.dispatch();
-        }
-        run.changed += changedRows;
-        run.invalid += invalidRows;
-        run.unchanged += unchangedRows;
-        if (metrics != null) {
-            metrics.syncRows(job.name(), "changed", changedRows);
-            metrics.syncRows(job.name(), "unchanged", unchangedRows);
-            metrics.syncRows(job.name(), "invalid", invalidRows);
-        }
+        return new Changes(items, before, record, keyOfRequest, invalidRows, unchangedRows, baselineRows);
+    }
+
+    /** One batch's part of a run ({@link #changes}): {@code before} the fingerprints the store held for its keys. */
+    record Changes(List<IntakeItem> items, Map<String, String> before, Map<String, String> record,
+                   Map<String, String> keyOfRequest, long invalidRows, long unchangedRows, long baselineRows) {
     }
 }

@@ -99,59 +99,6 @@ public final class SyncRunner implements Service {
         this.heartbeat = heartbeat;
     }
 
-    /**
-     * Checks each job's columns against its source where the source can be read now: a key or mapping naming a
-     * column the source lacks stops the relay from starting. A source that cannot be reached is only reported; its
-     * runs will try again.
-     */
-    public void checkSources() {
-        for (SyncJob job : jobs.values()) {
-            List<String> columns;
-            try {
-                columns = probeColumns(job);
-            } catch (Exception e) {
-                LOG.warn("Sync job {}: its source cannot be read now ({}); each run tries again", job.name(),
-                        SafeText.value(Secrets.mask(e.getMessage())));
-                continue;
-            }
-            if (columns == null) {
-                continue;
-            }
-            String lacking = mappings.get(job.name()).lacking(columns, "its source");
-            if (lacking != null && job.source().equals("csv")) {
-                // one export lacking a column is that file's fault: its run moves it to .failed/
-                LOG.warn("Sync job {}: the first CSV file in {}: {}; a run moves it to .failed/", job.name(),
-                        job.csvDir(), lacking);
-            } else if (lacking != null) {
-                throw new IllegalArgumentException("sync job " + job.name() + ": " + lacking);
-            }
-        }
-    }
-
-    private static List<String> probeColumns(SyncJob job) throws Exception {
-        if (job.source().equals("jdbc")) {
-            try (Connection c = DriverManager.getConnection(job.jdbcUrl(), job.jdbcUser(), job.jdbcPassword());
-                 PreparedStatement ps = c.prepareStatement(job.query())) {
-                ResultSetMetaData meta = ps.getMetaData();
-                if (meta == null) {
-                    return null;
-                }
-                List<String> columns = new ArrayList<>();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    columns.add(meta.getColumnLabel(i));
-                }
-                return columns;
-            }
-        }
-        List<Path> files = CsvFolder.ready(job.csvDir(), 0);
-        if (files.isEmpty()) {
-            return null;
-        }
-        try (CsvRows rows = new CsvRows(files.get(0), job.delimiter())) {
-            return rows.columns();
-        }
-    }
-
     /** From the job's Quartz route: starts a run unless one is going on (here or on another relay). */
     public void fire(String job) {
         Start start = start(job);
@@ -215,10 +162,7 @@ public final class SyncRunner implements Service {
             }
         }, leaseMs / 3, leaseMs / 3, TimeUnit.MILLISECONDS);
         try {
-            // first-run=baseline holds until a run has completed and rows have been seen (a first run over an
-            // empty folder or table is no baseline for the rows that come later)
-            boolean baseline = job.baseline() && (syncStore.state(job.name()).completedRuns() == 0
-                    || !syncStore.hasFingerprints(job.name()));
+            boolean baseline = baseline(job);
             LOG.info("Sync job {}: run started ({} source{})", job.name(), job.source(),
                     baseline ? "; first run with first-run=baseline: rows are recorded, nothing is sent" : "");
             if (job.source().equals("jdbc")) {
@@ -246,6 +190,25 @@ public final class SyncRunner implements Service {
             beat.cancel(false);
         }
         finish(job, run, error == null ? null : SafeText.value(Secrets.mask(error)));
+    }
+
+    /**
+     * Whether the job's next run is a baseline: first-run=baseline holds until a run has completed and rows have
+     * been seen (a first run over an empty folder or table is no baseline for the rows that come later).
+     */
+    private boolean baseline(SyncJob job) {
+        return job.baseline() && (syncStore.state(job.name()).completedRuns() == 0
+                || !syncStore.hasFingerprints(job.name()));
+    }
+
+    /**
+     * The first {@code limit} requests the job's next run would hand over ({@link SyncPreview}); null for a job not
+     * configured.
+     */
+    public SyncPreview.Found preview(String name, int limit) throws SyncPreview.Failed {
+        SyncJob job = jobs.get(name);
+        return job == null ? null : new SyncPreview(handover, fileMinAgeMs, BATCH)
+                .firstRequests(job, mappings.get(name), baseline(job), limit);
     }
 
     private void readCsv(SyncJob job, Path file, SyncRun run, boolean baseline) throws Exception {

@@ -6,6 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code java -jar customer-relay.jar --check} (PRODUCT.md §9): the configuration read as a start reads it, one line
- * per problem naming its keys, exit 0 or 1, and nothing started — no store, broker or folder made. A start runs the
- * same checks and refuses the same problems.
+ * per problem naming its keys, exit 0 or 1, and nothing started — no store, broker or folder made; sync job columns
+ * checked against the sources that can be read. A start runs the same checks and refuses the same problems.
  */
 class ConfigurationCheckTest {
 
@@ -65,6 +68,39 @@ class ConfigurationCheckTest {
         assertThat(relay.exitWithin(1)).as(relay.log()).isZero();
         assertThat(relay.log()).contains("vendor rpm: https://rpm.example.com/api", "configuration OK")
                 .doesNotContain("canary-check-file-key-62");
+    }
+
+    @Test
+    void syncJobColumnsAreCheckedAgainstEachSourceThatCanBeReadNow() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("crm").toAbsolutePath();
+        try (Connection c = DriverManager.getConnection(url, "crm", "canary-check-db-pw-48");
+             Statement s = c.createStatement()) {
+            s.execute("create table contacts (cust_id varchar(20), contact_id varchar(20), email_address varchar(99))");
+        }
+        Path exports = Files.createDirectories(dir.resolve("exports"));
+        Files.writeString(exports.resolve("a.csv"), "CUST_ID,CONTACT_ID,MAIL\nACME,C1,x@acme.test\n");
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("relay.sync.jobs", "crm,files",
+                "relay.sync.crm.source", "jdbc", "relay.sync.crm.jdbc.url", url, "relay.sync.crm.jdbc.user", "crm",
+                "relay.sync.crm.jdbc.password", "canary-check-db-pw-48",
+                "relay.sync.crm.jdbc.query", "select * from contacts",
+                "relay.sync.files.source", "csv", "relay.sync.files.csv.dir", exports.toString()));
+        for (String job : List.of("crm", "files")) {
+            String p = "relay.sync." + job + ".";
+            settings.putAll(Map.of(p + "schedule", "0 0 3 * * ?", p + "kind", "contact",
+                    p + "key", "CUST_ID,CONTACT_ID", p + "map.targets.expandable.customerId", "CUST_ID",
+                    p + "map.targets.expandable.contactId", "CONTACT_ID", p + "map.data.email", "EMAIL"));
+        }
+        RelayProcess relay = check(settings);
+
+        assertThat(relay.exitWithin(1)).as(relay.log()).isEqualTo(RelayMain.START_FAILED);
+        assertThat(relay.log().lines().filter(line -> line.startsWith("problem: ")).toList()).singleElement()
+                .asString().startsWith("problem: sync job crm: relay.sync.crm.map.data.email names column 'EMAIL'")
+                .contains("CUST_ID, CONTACT_ID, EMAIL_ADDRESS");
+        assertThat(relay.log().lines().filter(line -> line.startsWith("note: ")).toList()).singleElement()
+                .asString().startsWith("note: sync job files: the first CSV file in " + exports)
+                .endsWith("a run moves it to .failed/");
+        assertThat(relay.log()).doesNotContain("canary-check-db-pw-48");
+        assertThat(exports.resolve("a.csv")).as("nothing moved").exists();
     }
 
     @Test

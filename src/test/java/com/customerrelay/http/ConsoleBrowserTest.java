@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The console at GET / in a real headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs):
  * the page asks for the key, shows the counts per vendor and the dead letters, and its replay button has a dead
- * letter delivered once the vendor is mended.
+ * letter delivered once the vendor is mended; its Preview box shows the call a pasted request would make.
  */
 class ConsoleBrowserTest {
 
@@ -126,6 +126,27 @@ class ConsoleBrowserTest {
         browser.findElement(By.cssSelector("#vendors tr[data-vendor='expandable'] button.resume")).click();
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
                 .until(() -> text("#vendors tr[data-vendor='expandable'] td.circuit").startsWith("closed since "));
+
+        // the Preview box: a pasted request answered with the call the relay would make, and nothing sent
+        int updates = expandable.findAll(postRequestedFor(urlEqualTo("/api/customer-contact-update"))).size();
+        browser.findElement(By.id("preview-request")).sendKeys(Requests.expandableContact("preview-1", "ABCCORP",
+                "PREVIEWED", "{\"email\":\"p@abccorp.com\",\"notes\":\"n\"}"));
+        browser.findElement(By.cssSelector("#preview-form button")).click();
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+                .until(() -> !text("#preview .call[data-vendor='expandable']").isEmpty());
+        String call = text("#preview .call[data-vendor='expandable']");
+        assertThat(call).startsWith("expandable: POST /customer-contact-update")
+                .contains("\"CUST_CONTACT\": \"PREVIEWED\"").contains("\"E_MAIL\": \"p@abccorp.com\"")
+                .contains("\"AUTH_TOKEN\": \"***\"");
+        assertThat(text("#preview h3")).isEqualTo("preview-1");
+        assertThat(expandable.findAll(postRequestedFor(urlEqualTo("/api/customer-contact-update")))).hasSize(updates);
+        assertThat(relay.store().statusOf("preview-1")).isEmpty();
+
+        // a request that is not JSON is told so in the box
+        browser.findElement(By.id("preview-request")).clear();
+        browser.findElement(By.id("preview-request")).sendKeys("{not json");
+        browser.findElement(By.cssSelector("#preview-form button")).click();
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> text("#preview").startsWith("not JSON"));
     }
 
     private String text(String css) {

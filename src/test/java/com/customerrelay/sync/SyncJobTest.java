@@ -212,6 +212,74 @@ class SyncJobTest {
         assertThat(TestLog.since(log)).contains("Sync job db: run completed").doesNotContain("crm-secret");
     }
 
+    private JsonNode preview(String job, String query) throws Exception {
+        HttpResponse<String> answer = Http.send("POST", relay.apiUrl() + "/sync/" + job + "/preview" + query, "",
+                "Authorization", "Bearer " + KEY);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return Json.parse(answer.body());
+    }
+
+    private static List<String> contactsOf(JsonNode preview) {
+        return java.util.stream.StreamSupport.stream(preview.get("requests").spliterator(), false)
+                .map(r -> r.at("/vendors/0/payload/CUST_CONTACT").asText()).toList();
+    }
+
+    @Test
+    void aPreviewAnswersWhatTheNextRunWouldHandOverAndRecordsAndMovesNothing() throws Exception {
+        Path exports = dir.resolve("exports");
+        Files.createDirectories(exports);
+        job("crm", Map.of("relay.sync.crm.source", "csv", "relay.sync.crm.csv.dir", exports.toString(),
+                "relay.inbox.read-lock-min-age-ms", "60000")).start();
+        Path export = exports.resolve("contacts-1.csv");
+        Files.writeString(export, "CUST_ID,CONTACT_ID,EMAIL,MOBILE,UPDATED_AT,TIER\n"
+                + "ACME,C1,c1@acme.test,+1 555 0101,2026-11-22T10:15:00Z,gold\n"
+                + "ACME,C2,c2@acme.test,,2026-11-22T10:16:00Z,silver\n"
+                + "ACME,C5,c5@acme.test,+1,yesterday,gold\n"
+                + "ACME,C3,c3@acme.test,,2026-11-22T10:17:00Z,bronze\n", StandardCharsets.UTF_8);
+        datedBack(export);
+
+        JsonNode firstTwo = preview("crm", "?limit=2");
+        assertThat(contactsOf(firstTwo)).containsExactly("C1", "C2");
+        JsonNode c1 = firstTwo.at("/requests/0");
+        assertThat(c1.get("id").asText()).startsWith("sync:crm:ACME:C1:");
+        assertThat(c1.at("/vendors/0/vendor").asText()).isEqualTo("expandable");
+        assertThat(c1.at("/vendors/0/path").asText()).isEqualTo("/customer-contact-update");
+        assertThat(c1.at("/vendors/0/payload")).isEqualTo(Json.parse("""
+                {"CUSTOMER_ID":"ACME","CUST_CONTACT":"C1","E_MAIL":"c1@acme.test","CELL_PHONE_NO":"+1 555 0101",
+                 "SOFCT_USER_1":"gold","AUTH_TOKEN":"***"}"""));
+
+        JsonNode all = preview("crm", "");
+        assertThat(contactsOf(all)).containsExactly("C1", "C2", "C3");
+        assertThat(all.get("invalid")).hasSize(1);
+        assertThat(all.at("/invalid/0/message").asText()).contains("line 4").contains("UPDATED_AT");
+        assertThat(all.get("problems")).isEmpty();
+        assertThat(export).as("a preview moves no file").exists();
+        assertThat(vendor.total()).as("a preview sends nothing").isZero();
+        assertThat(relay.deadLetters()).as("nor dead-letters").isEmpty();
+
+        // no fingerprint was recorded: the run hands every row over
+        JsonNode run = runAndWait("crm");
+        assertThat(run.get("changed").asLong()).isEqualTo(3);
+        assertThat(run.get("invalid").asLong()).isEqualTo(1);
+
+        // the next export: C1 unchanged, C2 changed; the preview shows C2 alone, as the run would hand it over
+        Path next = exports.resolve("contacts-2.csv");
+        Files.writeString(next, "CUST_ID,CONTACT_ID,EMAIL,MOBILE,UPDATED_AT,TIER\n"
+                + "ACME,C1,c1@acme.test,+1 555 0101,2026-11-22T10:15:00Z,gold\n"
+                + "ACME,C2,new-c2@acme.test,,2026-11-23T10:16:00Z,silver\n", StandardCharsets.UTF_8);
+        datedBack(next);
+        JsonNode changed = preview("crm", "");
+        assertThat(contactsOf(changed)).containsExactly("C2");
+        assertThat(changed.at("/requests/0/vendors/0/payload/E_MAIL").asText()).isEqualTo("new-c2@acme.test");
+
+        HttpResponse<String> unknown = Http.send("POST", relay.apiUrl() + "/sync/nosuch/preview", "",
+                "Authorization", "Bearer " + KEY);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(Http.send("POST", relay.apiUrl() + "/sync/crm/preview?limit=0", "", "Authorization",
+                "Bearer " + KEY).statusCode()).isEqualTo(400);
+        assertThat(Http.send("POST", relay.apiUrl() + "/sync/crm/preview", "").statusCode()).isEqualTo(401);
+    }
+
     private static void datedBack(Path file) throws java.io.IOException {
         Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
                 - 120_000));

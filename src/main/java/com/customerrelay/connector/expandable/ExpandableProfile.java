@@ -21,6 +21,11 @@ public final class ExpandableProfile implements VendorProfile {
     }
 
     @Override
+    public List<String> credentialKeys() {
+        return List.of("data-source", "user-name", "password");
+    }
+
+    @Override
     public Set<String> kinds() {
         return Set.of("contact");
     }

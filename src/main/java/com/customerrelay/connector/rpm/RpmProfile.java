@@ -21,6 +21,11 @@ public final class RpmProfile implements VendorProfile {
     }
 
     @Override
+    public List<String> credentialKeys() {
+        return List.of("api-key");
+    }
+
+    @Override
     public Set<String> kinds() {
         return Set.of("contact");
     }

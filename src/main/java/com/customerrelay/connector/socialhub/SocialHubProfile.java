@@ -18,6 +18,11 @@ public final class SocialHubProfile implements VendorProfile {
     }
 
     @Override
+    public List<String> credentialKeys() {
+        return List.of("app-id", "app-secret");
+    }
+
+    @Override
     public Set<String> kinds() {
         return Set.of("customer");
     }

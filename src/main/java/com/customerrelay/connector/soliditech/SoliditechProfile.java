@@ -18,6 +18,11 @@ public final class SoliditechProfile implements VendorProfile {
     }
 
     @Override
+    public List<String> credentialKeys() {
+        return List.of("api-key");
+    }
+
+    @Override
     public Set<String> kinds() {
         return Set.of("contact", "customer");
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The deliver-rpm route's own steps, with every call to RPM ({@code direct:rpm-call}) mocked by AdviceWith: the
+ * The rpm-attempt route's own steps, with every call to RPM ({@code direct:rpm-call}) mocked by AdviceWith: the
  * route must read the customer, merge the request over the contact RPM holds, and write the whole contact back, in
  * that order and to those paths. Fast, and independent of HTTP; RpmDeliveryTest holds the contract over real HTTP.
  */
@@ -28,7 +28,7 @@ class RpmRouteTest extends RelayTestKit {
 
     @Test
     void readsTheCustomerThenWritesTheMergedContactBack() throws Exception {
-        AdviceWith.adviceWith(context, "deliver-rpm", route -> route.mockEndpointsAndSkip("direct:rpm-call"));
+        AdviceWith.adviceWith(context, "rpm-attempt", route -> route.mockEndpointsAndSkip("direct:rpm-call"));
         MockEndpoint rpm = getMockEndpoint("mock:direct:rpm-call");
         rpm.expectedMessageCount(2);
         rpm.whenExchangeReceived(1, call -> answer(call, """
@@ -67,7 +67,7 @@ class RpmRouteTest extends RelayTestKit {
 
     @Test
     void aContactRpmDoesNotHoldIsRejectedWithoutAWrite() throws Exception {
-        AdviceWith.adviceWith(context, "deliver-rpm", route -> route.mockEndpointsAndSkip("direct:rpm-call"));
+        AdviceWith.adviceWith(context, "rpm-attempt", route -> route.mockEndpointsAndSkip("direct:rpm-call"));
         MockEndpoint rpm = getMockEndpoint("mock:direct:rpm-call");
         rpm.whenAnyExchangeReceived(call -> answer(call, "{\"Result\":{\"CustomerID\":1042,\"Contacts\":[]}}"));
 
