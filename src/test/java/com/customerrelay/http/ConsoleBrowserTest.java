@@ -5,6 +5,7 @@ import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
+import com.customerrelay.support.WireMockVendors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,7 +29,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
@@ -57,10 +57,7 @@ class ConsoleBrowserTest {
     void theConsoleShowsTheCountsAndItsReplayButtonHasADeadLetterDelivered() throws Exception {
         assumeThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER))
                 .as("Debian's chromium and chromium-driver (bash .ci/run installs them)").isTrue();
-        expandable = new WireMockServer(options().dynamicPort());
-        closing.add(expandable::stop);
-        expandable.start();
-        expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
+        expandable = WireMockVendors.expandable(closing);
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(aResponse().withStatus(500)
                 .withHeader("Content-Type", "application/json").withBody("{\"MESSAGE\":\"Contact record is locked\"}")));
         relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY)

@@ -6,6 +6,7 @@ import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.TestLog;
+import com.customerrelay.support.WireMockVendors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.Test;
@@ -52,8 +53,8 @@ class DryRunTest {
 
     private void start() {
         rpm = new WireMockServer(options().dynamicPort());
-        rpm.start();
         closing.add(rpm::stop);
+        rpm.start();
         rpm.stubFor(post(urlEqualTo("/rpm/Customer")).willReturn(okJson("""
                 {"Result":{"CustomerID":1042,"Contacts":[
                   {"Contact":{"ContactID":77,"FirstName":"Juan","LastName":"Hernandez","Title":"Buyer",
@@ -61,9 +62,7 @@ class DryRunTest {
                    "IsPrimary":true}]}}""")));
         rpm.stubFor(post(urlEqualTo("/rpm/CustomerContactEdit"))
                 .willReturn(okJson("{\"Result\":{\"Contact\":{\"ContactID\":77}}}")));
-        expandable = new WireMockServer(options().dynamicPort());
-        expandable.start();
-        closing.add(expandable::stop);
+        expandable = WireMockVendors.expandable(closing);
         expandable.stubFor(post(urlEqualTo("/api/auth-token-get"))
                 .willReturn(okJson("{\"AUTH_TOKEN\":\"" + TOKEN + "\"}")));
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update"))

@@ -7,6 +7,7 @@ import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.TestLog;
 import com.customerrelay.support.Requests;
+import com.customerrelay.support.WireMockVendors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,7 +26,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,10 +50,7 @@ class HealthAndMetricsTest {
 
     @Test
     void afterTenDeliveredTwoRejectedAndOneSkippedTheMetricsShowExactlyThat() throws Exception {
-        expandable = new WireMockServer(options().dynamicPort());
-        closing.add(expandable::stop);
-        expandable.start();
-        expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
+        expandable = WireMockVendors.expandable(closing);
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(okJson("{}")));
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update"))
                 .withRequestBody(matchingJsonPath("$.CUST_CONTACT", com.github.tomakehurst.wiremock.client.WireMock

@@ -7,6 +7,7 @@ import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.TestLog;
+import com.customerrelay.support.WireMockVendors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -144,10 +144,7 @@ class HttpApiTest {
 
     @Test
     void aVendorBesideTheRequestIdsReplaysThatVendorsDeadLetterOnlyAsTheConsolesButtonDoes() throws Exception {
-        expandable = new WireMockServer(options().dynamicPort());
-        closing.add(expandable::stop);
-        expandable.start();
-        expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
+        expandable = WireMockVendors.expandable(closing);
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(aResponse().withStatus(500)
                 .withHeader("Content-Type", "application/json").withBody("{\"MESSAGE\":\"Contact record is locked\"}")));
         expandable.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
@@ -176,10 +173,7 @@ class HttpApiTest {
 
     @Test
     void aDeadLetterReplayedAfterTheVendorIsMendedIsDeliveredOnceNeverTwiceAndASecondReplaySendsNothing() throws Exception {
-        expandable = new WireMockServer(options().dynamicPort());
-        closing.add(expandable::stop);
-        expandable.start();
-        expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
+        expandable = WireMockVendors.expandable(closing);
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(aResponse().withStatus(500)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"MESSAGE\":\"Contact record is locked\",\"MESSAGE_CODE\":\"E1042\"}")));

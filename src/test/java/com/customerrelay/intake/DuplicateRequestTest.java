@@ -4,6 +4,7 @@ import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
+import com.customerrelay.support.WireMockVendors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -36,10 +36,7 @@ class DuplicateRequestTest {
 
     @BeforeEach
     void setUp() {
-        expandable = new WireMockServer(options().dynamicPort());
-        closing.add(expandable::stop);
-        expandable.start();
-        expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
+        expandable = WireMockVendors.expandable(closing);
         expandable.stubFor(post(urlEqualTo(UPDATE)).willReturn(okJson("{}")));
     }
 

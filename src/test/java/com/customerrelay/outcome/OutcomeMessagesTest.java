@@ -6,6 +6,7 @@ import com.customerrelay.support.Http;
 import com.customerrelay.support.OutcomeConsumer;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
+import com.customerrelay.support.WireMockVendors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -31,7 +32,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -59,10 +59,7 @@ class OutcomeMessagesTest {
 
     @BeforeEach
     void setUp() {
-        expandable = new WireMockServer(options().dynamicPort());
-        closing.add(expandable::stop);
-        expandable.start();
-        expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
+        expandable = WireMockVendors.expandable(closing);
         contactAnswers("C-OK", okJson("{\"CUSTOMER_ID\":\"ABCCORP\",\"CUST_CONTACT\":\"C-OK\"}"));
         contactAnswers("C-SKIP", okJson("{\"CUSTOMER_ID\":\"ABCCORP\",\"CUST_CONTACT\":\"C-SKIP\"}"));
         contactAnswers("C-LOCKED", aResponse().withStatus(500)
