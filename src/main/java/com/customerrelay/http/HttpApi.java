@@ -14,7 +14,6 @@ import com.customerrelay.intake.DryRun;
 import com.customerrelay.intake.IntakeItem;
 import com.customerrelay.intake.RequestIntake;
 import com.customerrelay.intake.RequestBodyReader;
-import com.customerrelay.sync.SyncPreview;
 import com.customerrelay.sync.SyncRunner;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -121,33 +120,21 @@ public final class HttpApi {
     /** POST /updates?dryRun=true: each request's vendor calls as a delivery would make them; nothing kept. */
     public void dryRun(Exchange exchange) {
         List<IntakeItem> items = items(exchange);
-        if (items.size() > MAX_DRY_RUN) {
-            // each RPM target costs a read at RPM: a dry run is a look at a few requests, not a load test
-            throw new ApiProblem(400, "a dry run takes at most " + MAX_DRY_RUN + " requests, not " + items.size());
+        if (items.size() > DryRun.MAX_REQUESTS) {
+            throw new ApiProblem(400, "a dry run takes at most " + DryRun.MAX_REQUESTS + " requests, not "
+                    + items.size());
         }
         answer(exchange, 200, dryRun.answer(items));
     }
 
-    /** The most requests one dry run or sync preview answers. */
-    private static final int MAX_DRY_RUN = 100;
-
     /** POST /sync/{job}/preview: the first {@code limit} (default 20) requests the job's next run hands over. */
     public void syncPreview(Exchange exchange) {
         String job = exchange.getMessage().getHeader("job", String.class);
-        int limit = limit(exchange.getMessage().getHeader("limit", String.class), 20, MAX_DRY_RUN);
-        SyncPreview.Found preview;
-        try {
-            preview = sync.preview(job, limit);
-        } catch (SyncPreview.Failed e) {
-            throw new ApiProblem(422, "sync job " + SafeText.value(job) + " cannot be previewed: "
-                    + SafeText.value(Secrets.mask(e.getMessage())));
-        }
-        if (preview == null) {
+        int limit = limit(exchange.getMessage().getHeader("limit", String.class), 20, DryRun.MAX_REQUESTS);
+        JsonNode answer = syncViews.preview(job, limit, dryRun);
+        if (answer == null) {
             throw new ApiProblem(404, "no sync job " + SafeText.value(job) + " is configured");
         }
-        ObjectNode answer = dryRun.answer(preview.items());
-        ArrayNode problems = answer.putArray("problems");
-        preview.problems().forEach(p -> problems.add(Secrets.mask(p)));
         answer(exchange, 200, answer);
     }
 

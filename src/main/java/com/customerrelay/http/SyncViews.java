@@ -1,7 +1,11 @@
 package com.customerrelay.http;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.core.SafeText;
+import com.customerrelay.core.Secrets;
+import com.customerrelay.intake.DryRun;
 import com.customerrelay.sync.SyncJob;
+import com.customerrelay.sync.SyncPreview;
 import com.customerrelay.sync.SyncRunState;
 import com.customerrelay.sync.SyncRunner;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,13 +18,37 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.TimeZone;
 
-/** The sync jobs as GET /sync and GET /sync/{job} show them: settings, next run, whether one runs, the last report. */
+/**
+ * The sync jobs as GET /sync and GET /sync/{job} show them (settings, next run, whether one runs, the last report),
+ * and as POST /sync/{job}/preview previews their next run.
+ */
 final class SyncViews {
 
     private final SyncRunner sync;
 
     SyncViews(SyncRunner sync) {
         this.sync = sync;
+    }
+
+    /**
+     * POST /sync/{job}/preview, null for no such job: the first {@code limit} requests the job's next run would hand
+     * over, as {@code dryRun} answers them, and {@code problems} naming the files a run would move to .failed/.
+     */
+    JsonNode preview(String job, int limit, DryRun dryRun) {
+        SyncPreview.Found found;
+        try {
+            found = sync.preview(job, limit);
+        } catch (SyncPreview.Failed e) {
+            throw new ApiProblem(422, "sync job " + SafeText.value(job) + " cannot be previewed: "
+                    + SafeText.value(Secrets.mask(e.getMessage())));
+        }
+        if (found == null) {
+            return null;
+        }
+        ObjectNode answer = dryRun.answer(found.items());
+        ArrayNode problems = answer.putArray("problems");
+        found.problems().forEach(problem -> problems.add(Secrets.mask(problem)));
+        return answer;
     }
 
     /** GET /sync/{job}, null for no such job: the job's settings that matter to an operator, whether it runs, and its last report. */

@@ -33,6 +33,9 @@ public final class DryRun {
     /** The exchange property that makes an attempt a dry run. */
     public static final String DRY_RUN = "relayDryRun";
 
+    /** The most requests one dry run or sync preview answers: each RPM target costs a read at RPM. */
+    public static final int MAX_REQUESTS = 100;
+
     /** The exchange property the gate leaves the call in. */
     static final String CALL = "relayDryRunCall";
 
