@@ -182,6 +182,7 @@ class SyncJobTest {
                 "relay.sync.db.jdbc.user", "crm", "relay.sync.db.jdbc.password", "crm-secret",
                 "relay.sync.db.jdbc.query", "select * from contact_export order by contact_id",
                 "relay.sync.db.first-run", "baseline")).start();
+        assertThat(preview("db", "").get("requests")).as("a baseline run would hand nothing over").isEmpty();
 
         JsonNode first = runAndWait("db");
         assertThat(first.get("status").asText()).isEqualTo("completed");
@@ -193,6 +194,8 @@ class SyncJobTest {
             s.execute("update contact_export set email = 'new-' || email, updated_at = timestamp with time zone "
                     + "'2026-11-23 09:30:00+01' where contact_id in ('C3', 'C7')");
         }
+        assertThat(contactsOf(preview("db", ""))).as("the changed rows, in the query's order")
+                .containsExactly("C3", "C7");
         JsonNode second = runAndWait("db");
         assertThat(second.get("changed").asLong()).isEqualTo(2);
         assertThat(second.get("unchanged").asLong()).isEqualTo(18);
