@@ -1,6 +1,5 @@
 package com.customerrelay;
 
-import com.customerrelay.connector.Connector;
 import com.customerrelay.connector.Connectors;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.SafeText;
@@ -15,13 +14,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -51,11 +47,7 @@ public final class ConfigurationCheck {
     /** Checks the configuration {@code context} reads; keys given as files are read in the course of it. */
     public static ConfigurationCheck of(CamelContext context) {
         ConfigurationCheck check = new ConfigurationCheck();
-        try {
-            SecretFiles.apply(context.getPropertiesComponent());
-        } catch (IllegalArgumentException e) {
-            check.problems.addAll(List.of(e.getMessage().split("; ")));
-        }
+        check.problems.addAll(SecretFiles.apply(context.getPropertiesComponent()));
         RelaySettings settings = new RelaySettings(context);
         check.types(settings);
         check.vendors(settings);
@@ -117,8 +109,7 @@ public final class ConfigurationCheck {
 
     /** Each job's settings, then its columns against its source where the source can be read now. */
     private void syncJobs(RelaySettings settings) {
-        Map<String, VendorProfile> profiles = new LinkedHashMap<>();
-        Connectors.ALL.forEach(c -> profiles.put(c.profile().name(), c.profile()));
+        Map<String, VendorProfile> profiles = Connectors.profiles();
         try {
             syncJobs = SyncJob.fromSettings(settings, profiles.keySet());
         } catch (IllegalArgumentException e) {
@@ -136,15 +127,8 @@ public final class ConfigurationCheck {
         }
     }
 
-    /** The vendors the relay has connectors for. */
-    static Set<String> vendorNames() {
-        Set<String> names = new LinkedHashSet<>();
-        Connectors.ALL.forEach(c -> names.add(c.profile().name()));
-        return names;
-    }
-
     private void vendors(RelaySettings settings) {
-        for (VendorProfile profile : Connectors.ALL.stream().map(Connector::profile).toList()) {
+        for (VendorProfile profile : Connectors.profiles().values()) {
             String vendor = profile.name();
             String prefix = "relay.vendors." + vendor + ".";
             Optional<String> baseUrl = settings.optional(prefix + "base-url");

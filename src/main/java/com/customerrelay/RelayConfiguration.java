@@ -7,7 +7,6 @@ import com.customerrelay.core.PrivateFiles;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.RequestValidator;
 import com.customerrelay.core.Secrets;
-import com.customerrelay.core.VendorProfile;
 import com.customerrelay.core.VendorSettings;
 import com.customerrelay.delivery.CallLimits;
 import com.customerrelay.delivery.CallPacing;
@@ -94,7 +93,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         RelaySettings settings = new RelaySettings(context);
         Registry registry = context.getRegistry();
         registry.bind("relaySettings", settings);
-        List<String> names = Connectors.ALL.stream().map(c -> c.profile().name()).toList();
+        List<String> names = List.copyOf(Connectors.profiles().keySet());
 
         // the data folder holds the store and the broker journal, personal data both: owner-only when made here
         PrivateFiles.createDirectories(settings.dataDir());
@@ -249,7 +248,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         if (maxTargets < 1 || maxTargets > 1000) {
             throw new IllegalArgumentException("relay.intake.max-targets must be from 1 to 1000, not " + maxTargets);
         }
-        RequestValidator validator = new RequestValidator(Connectors.ALL.stream().map(Connector::profile).toList(),
+        RequestValidator validator = new RequestValidator(List.copyOf(Connectors.profiles().values()),
                 (int) maxTargets);
         registry.bind("requestValidator", validator);
         long maxMessageBytes = settings.number("relay.queue.max-message-bytes", 10_485_760);
@@ -318,14 +317,12 @@ public final class RelayConfiguration implements CamelConfiguration {
                                        StateStore store, RequestIntake intake, Dispatcher dispatcher,
                                        RelayMetrics metrics)
             throws Exception {
-        Map<String, VendorProfile> byName = new LinkedHashMap<>();
-        Connectors.ALL.forEach(c -> byName.put(c.profile().name(), c.profile()));
         long leaseMs = settings.number("relay.sync.lease-ms", 60_000);
         if (leaseMs < 3_000) {
             throw new IllegalArgumentException("relay.sync.lease-ms must be at least 3000, not " + leaseMs);
         }
         // a CSV export is read once unchanged for as long as a dropped file must be
-        SyncRunner sync = new SyncRunner(jobs, byName, store, intake, dispatcher, metrics, leaseMs,
+        SyncRunner sync = new SyncRunner(jobs, Connectors.profiles(), store, intake, dispatcher, metrics, leaseMs,
                 settings.number("relay.inbox.read-lock-min-age-ms", 1000));
         sync.setExecutors(context.getExecutorServiceManager().newCachedThreadPool(sync, "relay-sync"),
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(sync, "relay-sync-lease"));

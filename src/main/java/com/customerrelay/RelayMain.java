@@ -1,5 +1,6 @@
 package com.customerrelay;
 
+import com.customerrelay.connector.Connectors;
 import com.customerrelay.core.FatalErrors;
 import com.customerrelay.core.RelaySettings;
 import com.customerrelay.core.Secrets;
@@ -115,12 +116,13 @@ public final class RelayMain {
     static int check(PrintStream out) {
         try {
             // built (for its type converter and properties) but never started, nor stopped
+            String location = configLocation();
             DefaultCamelContext context = new DefaultCamelContext();
-            context.getPropertiesComponent().setLocation(configLocation());
+            context.getPropertiesComponent().setLocation(location);
             ConfigurationCheck check = ConfigurationCheck.of(context);
             RelaySettings settings = new RelaySettings(context);
-            out.println("Customer Relay configuration: " + configLocation());
-            for (String vendor : ConfigurationCheck.vendorNames()) {
+            out.println("Customer Relay configuration: " + location);
+            for (String vendor : Connectors.profiles().keySet()) {
                 out.println("  vendor " + vendor + ": " + settings.optional("relay.vendors." + vendor + ".base-url")
                         .map(Secrets::maskUrl).orElse("built-in sandbox (no base-url)"));
             }

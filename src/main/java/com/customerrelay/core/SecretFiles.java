@@ -32,8 +32,8 @@ public final class SecretFiles {
     private SecretFiles() {
     }
 
-    /** Sets every X given as X-file from its file. Throws naming every key at fault. */
-    public static void apply(PropertiesComponent properties) {
+    /** Sets every X given as X-file from its file; answers one problem per key at fault (none: all set). */
+    public static List<String> apply(PropertiesComponent properties) {
         List<String> problems = new ArrayList<>();
         for (String fileKey : fileKeys(properties)) {
             String path = properties.resolveProperty(fileKey).map(String::trim).orElse("");
@@ -54,9 +54,7 @@ public final class SecretFiles {
                         + ")");
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
+        return problems;
     }
 
     /** The relay.*-file keys set anywhere: the properties, -D, or an environment variable for a known key. */

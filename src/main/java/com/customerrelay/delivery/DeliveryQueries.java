@@ -73,7 +73,6 @@ public final class DeliveryQueries {
         });
     }
 
-    /** Number of deliveries in {@code status}, for vendor {@code vendor} (null: all vendors). */
     /**
      * How long the oldest delivery waiting for {@code vendor} has waited since its acceptance, in seconds; 0 when
      * none waits. The oldest is the lowest id (ids follow acceptance), read off relay_delivery_status, so the cost
@@ -93,6 +92,7 @@ public final class DeliveryQueries {
         }
     }
 
+    /** Number of deliveries in {@code status}, for vendor {@code vendor} (null: all vendors). */
     public long count(DeliveryStatus status, String vendor) {
         String sql = "select count(*) from relay_delivery where status = ?" + (vendor == null ? "" : " and vendor = ?");
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +36,11 @@ final class CsvRows implements RowReader {
     private final List<String> lower = new ArrayList<>();
     /** The line the last record read starts at (a quoted cell may hold line breaks). */
     private long lineOfRecord;
+
+    /** Why a file could not be read to the end, as a run's report and a preview say it. */
+    static String unreadable(IOException failure) {
+        return failure instanceof CharacterCodingException ? "it is not UTF-8 text" : failure.getMessage();
+    }
 
     CsvRows(Path file, char delimiter) throws IOException {
         reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8

@@ -4,7 +4,6 @@ import com.customerrelay.core.FatalErrors;
 import com.customerrelay.intake.IntakeItem;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -66,8 +65,7 @@ public final class SyncPreview {
                         }
                         read(job, mapping, rows, name, baseline, items, limit);
                     } catch (IOException e) {
-                        problems.add(name + " cannot be read to the end ("
-                                + (e instanceof CharacterCodingException ? "it is not UTF-8 text" : e.getMessage())
+                        problems.add(name + " cannot be read to the end (" + CsvRows.unreadable(e)
                                 + "); a run moves it to .failed/");
                     }
                 }

@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -220,7 +219,7 @@ public final class SyncRunner implements Service {
                 pump(job, rows, name, run, baseline);
             }
         } catch (IOException e) {
-            why = e instanceof CharacterCodingException ? "it is not UTF-8 text" : e.getMessage();
+            why = CsvRows.unreadable(e);
         }
         if (why != null) {
             LOG.warn("Sync job {}: CSV file {} could not be read and was moved to .failed/: {}", job.name(),
