@@ -1,16 +1,13 @@
 package com.customerrelay;
 
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.TestLog;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -27,17 +24,12 @@ import static org.awaitility.Awaitility.await;
  * Canary secrets — the Expandable password and the tokens it hands out — must appear in no log line and no dead
  * letter, even when the vendor echoes them back in its error messages.
  */
-class SecretsStayOutTest {
+class SecretsStayOutTest extends RelayTestCase {
 
     private static final String PASSWORD = "CANARY-PW-5d1e9a";
     private static final String TOKEN_1 = "CANARY-TOKEN-77ab01";
     private static final String TOKEN_2 = "CANARY-TOKEN-88cd02";
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     WireMockServer expandable;
     RelayHarness relay;
 
@@ -64,7 +56,7 @@ class SecretsStayOutTest {
                         + " for user relay/" + PASSWORD + " is locked\",\"MESSAGE_CODE\":\"E9\"}")));
         long logBefore = TestLog.mark();
 
-        relay = closing.add(new RelayHarness(dir))
+        relay = newRelay()
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
                 .set("relay.vendors.expandable.user-name", "relay")
                 .set("relay.vendors.expandable.password", PASSWORD)
@@ -107,7 +99,7 @@ class SecretsStayOutTest {
                 .withBody("{\"error\":\"bad key " + solKey + "\"}")));
         long logBefore = TestLog.mark();
 
-        relay = closing.add(new RelayHarness(dir))
+        relay = newRelay()
                 .set("relay.vendors.rpm.base-url", expandable.baseUrl() + "/rpm")
                 .set("relay.vendors.rpm.api-key", rpmKey)
                 .set("relay.vendors.socialhub.base-url", expandable.baseUrl() + "/sh")

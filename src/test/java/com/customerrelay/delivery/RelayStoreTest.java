@@ -1,13 +1,10 @@
 package com.customerrelay.delivery;
 
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,25 +22,20 @@ import static org.awaitility.Awaitility.await;
  * so four vendors at concurrency 8 waited for connections and timed out.</li>
  * </ul>
  */
-class RelayStoreTest {
+class RelayStoreTest extends RelayTestCase {
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
 
     @Test
     void theFirstPurgeRunsWithoutFailing() throws Exception {
-        relay = closing.add(new RelayHarness(dir)).start();
+        relay = newRelay().start();
         await().atMost(Duration.ofSeconds(20)).until(() -> value("camel_exchanges_total") >= 1);
         assertThat(value("camel_exchanges_failed_total")).as("failed purges").isZero();
     }
 
     @Test
     void thePoolGrowsWithTheVendorsConcurrencyAndTheQueueConsumers() {
-        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.concurrency", "40")
+        relay = newRelay().set("relay.vendors.expandable.concurrency", "40")
                 .set("relay.vendors.rpm.concurrency", "8").set("relay.queue.consumers", "3").start();
         // 16 for the intakes, dispatcher, HTTP API and sync jobs; 3 consumers; 40 + 8 + 4 + 4 delivery threads
         assertThat(relay.stateStore().poolSize()).isEqualTo(16 + 3 + 40 + 8 + 4 + 4);

@@ -1,13 +1,11 @@
 package com.customerrelay.hardening;
 
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.TestLog;
 import com.customerrelay.support.VendorStub;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,15 +19,10 @@ import static org.awaitility.Awaitility.await;
  * tried again, then reported in full — secrets masked — as an error in the log, and the good requests around it
  * are still delivered and the file still ends in .done/.
  */
-class DeadLetterWriteFailureTest {
+class DeadLetterWriteFailureTest extends RelayTestCase {
 
     private static final String CANARY = "CANARY-DL-PW-4e5f";
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     VendorStub vendor = closing.add(new VendorStub("SOFCT_USER_1"));
     RelayHarness relay;
 
@@ -38,7 +31,7 @@ class DeadLetterWriteFailureTest {
         Path blocked = dir.resolve("blocked");
         Files.writeString(blocked, "not a folder");
         long logBefore = TestLog.mark();
-        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl())
+        relay = newRelay(vendor)
                 .set("relay.dead-letter.dir", blocked.resolve("dead-letter").toString()).start();
 
         relay.drop("mixed.ndjson", Requests.marked("dl-before") + "\n"

@@ -1,12 +1,10 @@
 package com.customerrelay.hardening;
 
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayProcess;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,15 +23,10 @@ import static org.awaitility.Awaitility.await;
  * writes what they came to, and hands back what was claimed but not begun, so the restart sends every request
  * exactly once. Before, the outcomes waiting in memory were lost at stop and the restart sent them all again.
  */
-class GracefulStopTest {
+class GracefulStopTest extends RelayTestCase {
 
     private static final int REQUESTS = 50;
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     VendorStub vendor;
     final List<RelayProcess> runs = new ArrayList<>();
 

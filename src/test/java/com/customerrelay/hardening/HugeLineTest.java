@@ -1,14 +1,12 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.core.Json;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayProcess;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -31,15 +29,10 @@ import static org.awaitility.Awaitility.await;
  * is refused while it is read (an {@code invalid} dead letter holding its start), the relay stays up, and the next
  * line and the next file are delivered.
  */
-class HugeLineTest {
+class HugeLineTest extends RelayTestCase {
 
     private static final long HUGE_BYTES = 400L * 1024 * 1024;
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     VendorStub vendor;
     RelayProcess relay;
 

@@ -1,15 +1,12 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.VendorStub;
 import org.h2.api.Trigger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -29,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * again; the later update follows in order. (A relay that dies before it could write an outcome leaves the delivery
  * to be sent again: CrashRecoveryTest, SharedWorkTest.)
  */
-class LeaseRecoveryTest {
+class LeaseRecoveryTest extends RelayTestCase {
 
     /** Fails the first {@code remaining} updates that would mark a delivery DELIVERED. */
     public static final class FailOutcome implements Trigger {
@@ -54,11 +51,6 @@ class LeaseRecoveryTest {
         }
     }
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     VendorStub vendor = closing.add(new VendorStub("SOFCT_USER_1"));
     RelayHarness relay;
 
@@ -70,7 +62,7 @@ class LeaseRecoveryTest {
 
     @Test
     void anOutcomeTheStoreFailedToRecordIsWrittenLaterAndTheDeliveryIsNotSentTwice() throws Exception {
-        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl())
+        relay = newRelay(vendor)
                 .set("relay.vendors.expandable.timeout-ms", "500").start();
         String url = "jdbc:h2:file:" + dir.resolve("data/store/relay").toAbsolutePath();
         try (Connection c = DriverManager.getConnection(url, "relay", ""); Statement s = c.createStatement()) {

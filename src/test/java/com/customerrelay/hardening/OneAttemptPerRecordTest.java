@@ -1,16 +1,13 @@
 package com.customerrelay.hardening;
 
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.VendorStub;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,17 +26,12 @@ import static org.awaitility.Awaitility.await;
  * the later one did (its id was drawn first, so the later one's claim could not see it): the vendor stub counts the
  * calls it is answering per contact and must never see two.
  */
-class OneAttemptPerRecordTest {
+class OneAttemptPerRecordTest extends RelayTestCase {
 
     private static final String KEY = "order-test-key";
     private static final int CONTACTS = 200;
     private static final int ROUNDS = 3;
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     VendorStub vendor;
     final List<RelayHarness> relays = new ArrayList<>();
 

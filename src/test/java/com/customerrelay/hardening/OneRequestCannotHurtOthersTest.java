@@ -1,15 +1,13 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.core.Json;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.FlakyVendor;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.TestLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -26,21 +24,16 @@ import static org.awaitility.Awaitility.await;
  * made-up targets costs one dead letter and no metric series; an API key in the URL is refused; a replay sends the
  * updates of one record in the order they were accepted.
  */
-class OneRequestCannotHurtOthersTest {
+class OneRequestCannotHurtOthersTest extends RelayTestCase {
 
     private static final String KEY = "hardening-key";
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
     FlakyVendor vendor;
 
     private RelayHarness start() {
         vendor = closing.add(new FlakyVendor("E_MAIL"));
-        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY)
+        relay = newRelay().set("relay.http.api-keys", KEY)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl() + "/api")
                 .set("relay.vendors.expandable.max-attempts", "1").start();
         return relay;
@@ -137,7 +130,7 @@ class OneRequestCannotHurtOthersTest {
     void deadLettersErrorNotesTheKeyFileAndTheDataFolderAreTheRelaysOwnersOnly() throws Exception {
         vendor = closing.add(new FlakyVendor("E_MAIL"));
         // no key configured: the relay makes one and keeps it in data/http-api-key
-        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl() + "/api").start();
+        relay = newRelay().set("relay.vendors.expandable.base-url", vendor.baseUrl() + "/api").start();
         relay.drop("bad.ndjson", "{\"id\":\"bad-1\",\"kind\":\"nosuch\"}\n");
         relay.drop("broken.json", "{\"id\": ");
         await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == 1

@@ -1,16 +1,13 @@
 package com.customerrelay.hardening;
 
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,15 +19,10 @@ import static org.awaitility.Awaitility.await;
  * message — is refused as an {@code invalid} dead letter holding only its start, with its file and line; the
  * requests around it are delivered.
  */
-class OversizedRequestTest {
+class OversizedRequestTest extends RelayTestCase {
 
     private static final int LIMIT = 4096;
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     VendorStub vendor = closing.add(new VendorStub("SOFCT_USER_1"));
     RelayHarness relay;
 
@@ -41,7 +33,7 @@ class OversizedRequestTest {
     }
 
     private RelayHarness start() {
-        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl())
+        relay = newRelay(vendor)
                 .set("relay.intake.max-request-bytes", String.valueOf(LIMIT));
         return relay;
     }

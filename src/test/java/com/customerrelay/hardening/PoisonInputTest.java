@@ -1,15 +1,13 @@
 package com.customerrelay.hardening;
 
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * the good requests are delivered, the file ends in .done/, the message is not redelivered, and the poison becomes
  * its own {@code invalid} dead letter under a plain file name.
  */
-class PoisonInputTest {
+class PoisonInputTest extends RelayTestCase {
 
     /** A poison request and what its dead letter must say. */
     private record Poison(String name, String line, String vendor, String message) {
@@ -54,11 +52,6 @@ class PoisonInputTest {
                     "targets.soliditech.accountId must not be \".\": it goes into the vendor's URL path; "
                             + "targets.soliditech.contactId must not be \"..\": it goes into the vendor's URL path"));
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     VendorStub vendor;
     RelayHarness relay;
 
@@ -69,7 +62,7 @@ class PoisonInputTest {
 
     @Test
     void aPoisonLineBecomesItsOwnDeadLetterAndTheFileGoesOn() throws Exception {
-        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl()).start();
+        relay = newRelay(vendor).start();
         for (Poison poison : POISONS) {
             relay.drop("poison-" + poison.name() + ".ndjson", Requests.marked(poison.name() + "-before") + "\n"
                     + poison.line() + "\n" + Requests.marked(poison.name() + "-after") + "\n");
@@ -98,7 +91,7 @@ class PoisonInputTest {
 
     @Test
     void aPoisonMessageIsDeadLetteredOnceAndTheQueueFlowsOn() throws Exception {
-        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl());
+        relay = newRelay(vendor);
         String broker = relay.brokerOnFreePort();
         relay.start();
         List<String> messages = new ArrayList<>();

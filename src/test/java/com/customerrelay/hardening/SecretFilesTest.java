@@ -1,14 +1,12 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.RelayMain;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.RelayProcess;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.TestLog;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,15 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * X. The content works as the key would and is masked like any secret; a file that cannot be read, or both X and
  * X-file set, stops the start naming the keys and never the content.
  */
-class SecretFilesTest {
+class SecretFilesTest extends RelayTestCase {
 
     private static final String CANARY = "canary-key-from-file-5d2e";
-
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
 
     @Test
     void aKeyGivenAsAFileIsItsTrimmedContentAndIsNeverLogged() throws Exception {

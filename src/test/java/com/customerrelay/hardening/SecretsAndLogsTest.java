@@ -1,16 +1,13 @@
 package com.customerrelay.hardening;
 
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.TestLog;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -30,18 +27,13 @@ import static org.awaitility.Awaitility.await;
  * secret-named member inside a line that is not JSON, and an API key in a vendor's base-url — none of them reaches
  * a log line or a dead letter. And no value from outside can forge a log line with CR/LF.
  */
-class SecretsAndLogsTest {
+class SecretsAndLogsTest extends RelayTestCase {
 
     private static final String OLD_TOKEN = "CANARY-OLD-TOKEN-1f2e";
     private static final String NEW_TOKEN = "CANARY-NEW-TOKEN-3d4c";
     private static final String RAW_PASSWORD = "CANARY-RAW-PW-5b6a";
     private static final String URL_KEY = "CANARY-URL-KEY-7988";
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     WireMockServer vendors;
     RelayHarness relay;
 
@@ -67,7 +59,7 @@ class SecretsAndLogsTest {
                 + "required for /rpm/Customer?apikey=" + URL_KEY + "\"}}")));
         long logBefore = TestLog.mark();
 
-        relay = closing.add(new RelayHarness(dir))
+        relay = newRelay()
                 .set("relay.vendors.expandable.base-url", vendors.baseUrl() + "/exp")
                 .set("relay.vendors.rpm.base-url", vendors.baseUrl() + "/rpm?apikey=" + URL_KEY)
                 .start();

@@ -1,21 +1,18 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,17 +28,12 @@ import static org.awaitility.Awaitility.await;
  * its headers), so the attempt ends well inside its lease and the other relay never sends the same update while the
  * first call is still open: the vendor sees its calls one after the other, each counted as an attempt.
  */
-class SlowVendorTest {
+class SlowVendorTest extends RelayTestCase {
 
     /** One call as the vendor saw it. */
     record Call(long startNanos, long endNanos) {
     }
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     final List<RelayHarness> relays = new ArrayList<>();
     HttpServer server;
     final ExecutorService executor = Executors.newCachedThreadPool();

@@ -1,16 +1,13 @@
 package com.customerrelay.hardening;
 
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.TcpProxy;
 import com.customerrelay.support.VendorStub;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,15 +21,10 @@ import static org.awaitility.Awaitility.await;
  * store's absence was taken for the vendor's ("cannot reach Expandable", counted towards its circuit), or, with the
  * pool busy, an unexpected error that used up an attempt.
  */
-class StoreAwayBeforeAnAttemptTest {
+class StoreAwayBeforeAnAttemptTest extends RelayTestCase {
 
     private static final int REQUESTS = 12;
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     TcpProxy proxy;
     VendorStub vendor;
     RelayHarness relay;
@@ -43,7 +35,7 @@ class StoreAwayBeforeAnAttemptTest {
         proxy = closing.add(pg.proxy());
         vendor = closing.add(new VendorStub("SOFCT_USER_1"));
         vendor.delayMs(1_500);
-        relay = pg.configure(closing.add(new RelayHarness(dir)), proxy)
+        relay = pg.configure(newRelay(), proxy)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .set("relay.vendors.expandable.concurrency", "2")
                 .set("relay.vendors.expandable.max-attempts", "1")

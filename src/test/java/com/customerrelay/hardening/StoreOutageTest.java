@@ -1,12 +1,12 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.TcpProxy;
 import com.customerrelay.support.VendorStub;
@@ -19,8 +19,6 @@ import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -41,13 +39,8 @@ import static org.awaitility.Awaitility.await;
  * is delivered exactly once, and nothing is in the broker's DLQ. Meanwhile /observe/health/ready answers 503 naming
  * the state store, and 200 again once it is back.
  */
-class StoreOutageTest {
+class StoreOutageTest extends RelayTestCase {
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     EmbeddedActiveMQ broker;
     TcpProxy proxy;
     VendorStub vendor;
@@ -61,7 +54,7 @@ class StoreOutageTest {
         broker = stockBroker(brokerUrl);
         closing.add(broker::stop);
         vendor = closing.add(new VendorStub("SOFCT_USER_1"));
-        relay = pg.configure(closing.add(new RelayHarness(dir)), proxy)
+        relay = pg.configure(newRelay(), proxy)
                 .set("relay.broker.url", brokerUrl)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .start();

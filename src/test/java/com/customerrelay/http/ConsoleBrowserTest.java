@@ -1,15 +1,13 @@
 package com.customerrelay.http;
 
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.WireMockVendors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -38,17 +36,12 @@ import static org.awaitility.Awaitility.await;
  * the page asks for the key, shows the counts per vendor and the dead letters, and its replay button has a dead
  * letter delivered once the vendor is mended; its Preview box shows the call a pasted request would make.
  */
-class ConsoleBrowserTest {
+class ConsoleBrowserTest extends RelayTestCase {
 
     private static final String KEY = "console-key-0c41";
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
     WireMockServer expandable;
     WebDriver browser;
@@ -60,7 +53,7 @@ class ConsoleBrowserTest {
         expandable = WireMockVendors.expandable(closing);
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(aResponse().withStatus(500)
                 .withHeader("Content-Type", "application/json").withBody("{\"MESSAGE\":\"Contact record is locked\"}")));
-        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY)
+        relay = newRelay().set("relay.http.api-keys", KEY)
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
                 .set("relay.vendors.expandable.max-attempts", "1").start();
         relay.drop("two.ndjson", Requests.expandableContact("fine-1", "ABCCORP", "FINE", "{\"title\":\"t\"}") + "\n"

@@ -2,19 +2,16 @@ package com.customerrelay.http;
 
 import com.customerrelay.connector.soliditech.SoliditechSandbox;
 import com.customerrelay.core.Json;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.TestLog;
 import com.customerrelay.support.WireMockVendors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -31,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the answer is each vendor's call as a delivery makes it (RPM's merged with a real read), the session token
  * masked, and nothing is written to a vendor, stored or dead-lettered.
  */
-class DryRunTest {
+class DryRunTest extends RelayTestCase {
 
     private static final String KEY = "dry-run-key-41c2";
     private static final String TOKEN = "canary-exp-token-9d3f";
@@ -42,11 +39,6 @@ class DryRunTest {
                         "soliditech":{"accountId":"10045","contactId":"3"}},
              "data":{"email":"juan@abccorp.com","phones":{"mobile":"+1 555 0101"},"notes":"VIP"}}""";
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
     WireMockServer rpm;
     WireMockServer expandable;
@@ -67,7 +59,7 @@ class DryRunTest {
                 .willReturn(okJson("{\"AUTH_TOKEN\":\"" + TOKEN + "\"}")));
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update"))
                 .willReturn(okJson("{\"CUST_CONTACT\":\"JHERNANDEZ\"}")));
-        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY)
+        relay = newRelay().set("relay.http.api-keys", KEY)
                 .set("relay.vendors.rpm.base-url", rpm.baseUrl() + "/rpm")
                 .set("relay.vendors.rpm.api-key", "rpm-dry-key")
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")

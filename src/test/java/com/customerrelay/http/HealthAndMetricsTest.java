@@ -2,19 +2,16 @@ package com.customerrelay.http;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.TestLog;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.WireMockVendors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Camel's management port: readiness and liveness, and the relay's metrics after a known run. */
-class HealthAndMetricsTest {
+class HealthAndMetricsTest extends RelayTestCase {
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
     WireMockServer expandable;
 
@@ -58,7 +50,7 @@ class HealthAndMetricsTest {
                 .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
                         .withBody("{\"MESSAGE\":\"bad contact\"}")));
         long logMark = TestLog.mark();
-        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api").start();
+        relay = newRelay().set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api").start();
 
         // ready once every route's consumer has polled (Camel's consumer checks) and the store and broker answer
         await().atMost(Duration.ofSeconds(10))

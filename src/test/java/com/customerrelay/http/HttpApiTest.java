@@ -2,17 +2,15 @@ package com.customerrelay.http;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.TestLog;
 import com.customerrelay.support.WireMockVendors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -31,20 +29,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The HTTP API over real HTTP: keys, intake, request status, dead letters and their replay, and the console page. */
-class HttpApiTest {
+class HttpApiTest extends RelayTestCase {
 
     private static final String KEY = "test-api-key-5b1e";
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
     WireMockServer expandable;
 
     private RelayHarness start() {
-        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", "other-key," + KEY)
+        relay = newRelay().set("relay.http.api-keys", "other-key," + KEY)
                 .set("relay.http.max-body-bytes", "4096").start();
         return relay;
     }
@@ -150,7 +143,7 @@ class HttpApiTest {
         expandable.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
                 com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/soliditech/.*"))
                 .willReturn(aResponse().withStatus(422).withBody("{\"error\":\"no such account\"}")));
-        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY)
+        relay = newRelay().set("relay.http.api-keys", KEY)
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
                 .set("relay.vendors.expandable.max-attempts", "1")
                 .set("relay.vendors.soliditech.base-url", expandable.baseUrl() + "/soliditech")
@@ -177,7 +170,7 @@ class HttpApiTest {
         expandable.stubFor(post(urlEqualTo("/api/customer-contact-update")).willReturn(aResponse().withStatus(500)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"MESSAGE\":\"Contact record is locked\",\"MESSAGE_CODE\":\"E1042\"}")));
-        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY)
+        relay = newRelay().set("relay.http.api-keys", KEY)
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
                 .set("relay.vendors.expandable.max-attempts", "2").start();
         for (String id : List.of("locked-1", "locked-2")) {
@@ -225,7 +218,7 @@ class HttpApiTest {
     @Test
     void withNoKeyConfiguredOneIsMadeAtFirstStartKeptForItsOwnerOnlyAndOnlyItsPathIsLogged() throws Exception {
         long mark = TestLog.mark();
-        relay = closing.add(new RelayHarness(dir)).start();
+        relay = newRelay().start();
         Path file = dir.resolve("data").resolve("http-api-key");
         String key = Files.readString(file).trim();
         assertThat(key).hasSizeGreaterThanOrEqualTo(40);
@@ -235,7 +228,7 @@ class HttpApiTest {
         assertThat(call("GET", "/vendors", null, key).statusCode()).isEqualTo(200);
 
         relay.close();
-        relay = closing.add(new RelayHarness(dir)).start();
+        relay = newRelay().start();
         assertThat(call("GET", "/vendors", null, key).statusCode()).as("the kept key, after a restart").isEqualTo(200);
         assertThat(Files.readString(file).trim()).isEqualTo(key);
     }

@@ -1,17 +1,14 @@
 package com.customerrelay.intake;
 
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.WireMockVendors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -22,15 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The same request (same id, same vendor) reaches Expandable once, also when dropped again after a restart. */
-class DuplicateRequestTest {
+class DuplicateRequestTest extends RelayTestCase {
 
     private static final String UPDATE = "/api/customer-contact-update";
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     WireMockServer expandable;
     RelayHarness relay;
 
@@ -41,7 +33,7 @@ class DuplicateRequestTest {
     }
 
     private RelayHarness relay() {
-        return closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api");
+        return newRelay().set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api");
     }
 
     private int updates() {

@@ -2,14 +2,12 @@ package com.customerrelay.intake;
 
 import com.customerrelay.connector.expandable.ExpandableSandbox;
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -22,19 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Dropped files (PRODUCT.md §2) against the built-in Expandable sandbox. */
-class FileIntakeTest {
+class FileIntakeTest extends RelayTestCase {
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
     ExpandableSandbox sandbox;
 
     @BeforeEach
     void setUp() {
-        relay = closing.add(new RelayHarness(dir)).start();
+        relay = newRelay().start();
         sandbox = relay.bean("expandableSandbox", ExpandableSandbox.class);
     }
 

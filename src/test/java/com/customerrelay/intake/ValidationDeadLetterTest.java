@@ -2,14 +2,11 @@ package com.customerrelay.intake;
 
 import com.customerrelay.connector.expandable.ExpandableSandbox;
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,15 +21,10 @@ import static org.awaitility.Awaitility.await;
  * becomes an {@code invalid} dead letter naming the file, the line, the member and the rule, while the good lines
  * in between are delivered.
  */
-class ValidationDeadLetterTest {
+class ValidationDeadLetterTest extends RelayTestCase {
 
     private static final String EXP = "\"expandable\":{\"customerId\":\"ABCCORP\",\"contactId\":\"JHERNANDEZ\"}";
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
 
     private record Case(String line, String vendor, String message) {
@@ -135,7 +127,7 @@ class ValidationDeadLetterTest {
         file.append("{not json\n");
         int brokenLine = ++line;
 
-        relay = closing.add(new RelayHarness(dir)).start();
+        relay = newRelay().start();
         relay.drop("validation.ndjson", file.toString());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> relay.deadLetters().size() == cases.size() + 1);

@@ -1,20 +1,17 @@
 package com.customerrelay.kafka;
 
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.KafkaBroker;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.TestLog;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,16 +29,11 @@ import static org.awaitility.Awaitility.await;
  * partition flows on, two relays of one consumer group sharing the partitions, and a cluster that is away at start
  * and goes away later.
  */
-class KafkaIntakeTest {
+class KafkaIntakeTest extends RelayTestCase {
 
     private static final String TOPIC = "relay.updates";
     private static final String GROUP = "customer-relay";
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     KafkaBroker kafka;
     VendorStub vendor;
     final List<RelayHarness> relays = new ArrayList<>();

@@ -3,20 +3,17 @@ package com.customerrelay.outage;
 import com.customerrelay.connector.socialhub.SocialHubSandbox;
 import com.customerrelay.core.Json;
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.FlakyVendor;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.TcpProxy;
 import com.customerrelay.support.TestLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,13 +30,7 @@ import static org.awaitility.Awaitility.await;
  * connections, calls accepted and never answered, a 503 asking to wait a day, and a vendor that answers everyone but
  * a few locked contacts (which must not open its circuit). Also: circuit keys out of range stop the start.
  */
-class VendorFaultsTest {
-
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
+class VendorFaultsTest extends RelayTestCase {
 
     @Test
     void refusedConnectionsOpenTheCircuitAndNothingIsLostOrGivenUp() throws Exception {

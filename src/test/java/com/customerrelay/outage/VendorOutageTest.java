@@ -3,16 +3,13 @@ package com.customerrelay.outage;
 import com.customerrelay.connector.rpm.RpmSandbox;
 import com.customerrelay.connector.socialhub.SocialHubSandbox;
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.FlakyVendor;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.TestLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -34,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * once per probe interval while down, everything is delivered soon after it comes back, and the healthy vendors are
  * not slowed. The outage's length can be shortened for a quick look with -Drelay.test.outage-seconds.
  */
-class VendorOutageTest {
+class VendorOutageTest extends RelayTestCase {
 
     private static final long OUTAGE_MS = Long.getLong("relay.test.outage-seconds", 180) * 1000;
     private static final long FLAPPING_MS = Math.min(120_000, OUTAGE_MS);
@@ -44,11 +41,6 @@ class VendorOutageTest {
     private static final int WAITING = 300;
     private static final int HEALTHY = 100;
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     FlakyVendor expandable;
     FlakyVendor soliditech;
     RelayHarness relay;

@@ -1,16 +1,14 @@
 package com.customerrelay.outage;
 
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.FlakyVendor;
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.RelayProcess;
+import com.customerrelay.support.RelayTestCase;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +27,8 @@ import static org.awaitility.Awaitility.await;
  * A relay killed (SIGKILL) in the middle of an outage starts again with its circuit closed and opens it again on the
  * failures, dead-lettering nothing.
  */
-class VendorPauseTest {
+class VendorPauseTest extends RelayTestCase {
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     FlakyVendor vendor;
     final List<RelayHarness> relays = new ArrayList<>();
 

@@ -1,13 +1,11 @@
 package com.customerrelay.outcome;
 
 import com.customerrelay.core.Json;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -24,19 +22,14 @@ import static org.awaitility.Awaitility.await;
  * with before, never answering a file an operator deleted by hand (its row is dropped), and learning at start of
  * files the index did not know (copied in while the relay was stopped).
  */
-class DeadLetterIndexTest {
+class DeadLetterIndexTest extends RelayTestCase {
 
     private static final String KEY = "dl-index-key";
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
 
     private RelayHarness start() {
-        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY).start();
+        relay = newRelay().set("relay.http.api-keys", KEY).start();
         return relay;
     }
 

@@ -1,9 +1,9 @@
 package com.customerrelay.outcome;
 
 import com.customerrelay.core.Json;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.KafkaBroker;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -14,11 +14,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +30,8 @@ import static org.awaitility.Awaitility.await;
  * back by a plain Kafka consumer: keyed by the record the update is about (so one record's outcomes share a
  * partition), with the correlation id the record came with as the header relay-correlation-id.
  */
-class KafkaOutcomesTest {
+class KafkaOutcomesTest extends RelayTestCase {
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     KafkaBroker kafka;
     VendorStub vendor;
     RelayHarness relay;

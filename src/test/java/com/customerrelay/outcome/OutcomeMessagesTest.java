@@ -1,10 +1,10 @@
 package com.customerrelay.outcome;
 
 import com.customerrelay.core.Json;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.OutcomeConsumer;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.WireMockVendors;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,11 +17,8 @@ import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,17 +38,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * request), the correlation id it came with, and a copy to its JMSReplyTo. And the attempts of a delivery that
  * failed twice and then succeeded, as GET /requests/{id} lists them.
  */
-class OutcomeMessagesTest {
+class OutcomeMessagesTest extends RelayTestCase {
 
     private static final String KEY = "outcome-test-key";
     private static final String PASSWORD = "exp-password-canary-4411";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     WireMockServer expandable;
     RelayHarness relay;
     OutcomeConsumer outcomes;
@@ -79,7 +71,7 @@ class OutcomeMessagesTest {
                 .inScenario("flaky").whenScenarioStateIs("twice")
                 .willReturn(okJson("{\"CUSTOMER_ID\":\"ABCCORP\",\"CUST_CONTACT\":\"C-FLAKY\"}")));
 
-        relay = closing.add(new RelayHarness(dir)).set("relay.http.api-keys", KEY)
+        relay = newRelay().set("relay.http.api-keys", KEY)
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
                 .set("relay.vendors.expandable.password", PASSWORD)
                 .set("relay.vendors.expandable.max-attempts", "3");

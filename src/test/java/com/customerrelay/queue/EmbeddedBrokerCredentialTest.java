@@ -1,7 +1,7 @@
 package com.customerrelay.queue;
 
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.TestLog;
 import com.customerrelay.support.VendorStub;
@@ -11,10 +11,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,16 +22,11 @@ import static org.awaitility.Awaitility.await;
  * With relay.broker.embedded-user and -password set, the embedded broker lets in only a producer that gives them;
  * the relay's own consumer gives them too, and the password is in no log line.
  */
-class EmbeddedBrokerCredentialTest {
+class EmbeddedBrokerCredentialTest extends RelayTestCase {
 
     private static final String USER = "relay-producer";
     private static final String PASSWORD = "canary-broker-pw-77c1";
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
     VendorStub vendor;
 
@@ -42,7 +34,7 @@ class EmbeddedBrokerCredentialTest {
     void onlyAProducerWithTheCredentialIsLetIn() throws Exception {
         long mark = TestLog.mark();
         vendor = closing.add(new VendorStub("SOFCT_USER_1"));
-        relay = closing.add(new RelayHarness(dir));
+        relay = newRelay();
         String url = relay.brokerOnFreePort();
         relay.set("relay.broker.embedded-user", USER).set("relay.broker.embedded-password", PASSWORD)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl()).start();
@@ -65,7 +57,7 @@ class EmbeddedBrokerCredentialTest {
 
     @Test
     void aUserWithoutAPasswordStopsTheStartNamingTheKeys() {
-        relay = closing.add(new RelayHarness(dir)).set("relay.broker.embedded-user", USER);
+        relay = newRelay().set("relay.broker.embedded-user", USER);
         assertThatThrownBy(relay::start).hasStackTraceContaining("relay.broker.embedded-password");
     }
 }

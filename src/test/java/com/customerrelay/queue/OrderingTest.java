@@ -1,17 +1,14 @@
 package com.customerrelay.queue;
 
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,13 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Updates of one record reach the vendor in order while other records go out concurrently. */
-class OrderingTest {
+class OrderingTest extends RelayTestCase {
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     VendorStub vendor;
     RelayHarness relay;
     String brokerUrl;
@@ -37,7 +29,7 @@ class OrderingTest {
     @BeforeEach
     void setUp() {
         vendor = closing.add(new VendorStub("CUST_CONTACT"));
-        relay = closing.add(new RelayHarness(dir)).set("relay.vendors.expandable.base-url", vendor.baseUrl())
+        relay = newRelay(vendor)
                 .set("relay.vendors.expandable.concurrency", "8");
         brokerUrl = relay.brokerOnFreePort();
         relay.start();

@@ -2,8 +2,8 @@ package com.customerrelay.queue;
 
 import com.customerrelay.connector.expandable.ExpandableSandbox;
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Connection;
@@ -14,8 +14,6 @@ import jakarta.jms.TextMessage;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +22,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,20 +33,15 @@ import static org.awaitility.Awaitility.await;
  * plain socket writing STOMP frames) each deliver a request to the Expandable sandbox, and a body that is not JSON
  * is an invalid dead letter as on the JMS path.
  */
-class OtherProtocolsTest {
+class OtherProtocolsTest extends RelayTestCase {
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
     int port;
     ExpandableSandbox sandbox;
 
     @BeforeEach
     void setUp() {
-        relay = closing.add(new RelayHarness(dir));
+        relay = newRelay();
         port = URI.create(relay.brokerOnFreePort()).getPort();
         relay.start();
         sandbox = relay.bean("expandableSandbox", ExpandableSandbox.class);

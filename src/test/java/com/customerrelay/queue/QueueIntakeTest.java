@@ -2,38 +2,30 @@ package com.customerrelay.queue;
 
 import com.customerrelay.connector.expandable.ExpandableSandbox;
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The JMS intake on the relay's embedded, persistent Artemis broker. */
-class QueueIntakeTest {
+class QueueIntakeTest extends RelayTestCase {
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
     String brokerUrl;
     ExpandableSandbox sandbox;
 
     @BeforeEach
     void setUp() {
-        relay = closing.add(new RelayHarness(dir));
+        relay = newRelay();
         brokerUrl = relay.brokerOnFreePort();
         relay.start();
         sandbox = relay.bean("expandableSandbox", ExpandableSandbox.class);

@@ -2,17 +2,14 @@ package com.customerrelay.queue;
 
 import com.customerrelay.delivery.DeliveryAttempts;
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.VendorStub;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +22,8 @@ import static org.awaitility.Awaitility.await;
  * Two relays on one external broker share the queue, with their idempotency and ordering state on a real PostgreSQL
  * server: every request is delivered exactly once between them, even when each request is queued twice.
  */
-class SharedWorkTest {
+class SharedWorkTest extends RelayTestCase {
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     EmbeddedBroker broker;
     VendorStub vendor;
     final List<RelayHarness> relays = new ArrayList<>();

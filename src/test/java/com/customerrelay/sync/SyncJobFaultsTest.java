@@ -1,14 +1,12 @@
 package com.customerrelay.sync;
 
 import com.customerrelay.core.Json;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.TestLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -29,16 +27,11 @@ import static org.awaitility.Awaitility.await;
  * run with the reason (the password masked) and the relay runs on; a run going on elsewhere answers 409; a CSV file
  * that is not CSV moves to .failed/ with its note.
  */
-class SyncJobFaultsTest {
+class SyncJobFaultsTest extends RelayTestCase {
 
     private static final String KEY = "sync-faults-key";
     private static final String CANARY = "sync-canary-password-4711";
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
 
     private RelayHarness relay(String job) {

@@ -2,15 +2,13 @@ package com.customerrelay.sync;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.TestLog;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -32,16 +30,11 @@ import static org.awaitility.Awaitility.await;
  * (header row, BOM, quoted cells with commas and line breaks, a short row, a date that does not parse) and an H2
  * table source with first-run=baseline. Only new and changed rows reach the vendor; reports count the rest.
  */
-class SyncJobTest {
+class SyncJobTest extends RelayTestCase {
 
     private static final String KEY = "sync-test-key";
     private static final String NEVER = "0 0 0 1 1 ? 2099";
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     RelayHarness relay;
     VendorStub vendor;
 

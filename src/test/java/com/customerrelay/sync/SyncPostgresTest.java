@@ -2,16 +2,14 @@ package com.customerrelay.sync;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.delivery.DeliveryStatus;
-import com.customerrelay.support.Closing;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
+import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedWriter;
 import java.net.http.HttpResponse;
@@ -36,17 +34,12 @@ import static org.awaitility.Awaitility.await;
  * source table: 100,000 rows handed over on the first run, exactly the 1,000 changed ones on the second (counted at
  * the vendor stub), nothing on a first run with first-run=baseline; the same from a folder of CSV exports.
  */
-class SyncPostgresTest {
+class SyncPostgresTest extends RelayTestCase {
 
     static final String KEY = "sync-pg-key";
     static final int ROWS = 100_000;
     static final int CHANGED = 1_000;
 
-    @RegisterExtension
-    final Closing closing = new Closing();
-
-    @TempDir
-    Path dir;
     PostgresSupport pg;
     VendorStub vendor;
     final List<RelayHarness> relays = new ArrayList<>();
