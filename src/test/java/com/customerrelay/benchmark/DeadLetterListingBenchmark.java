@@ -3,10 +3,7 @@ package com.customerrelay.benchmark;
 import com.customerrelay.deadletter.DeadLetterIndex;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -15,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,14 +27,9 @@ import static org.awaitility.Awaitility.await;
  *
  * ({@code -Dbench.deadLetters=20000,200000} for other sizes.)
  */
-@Tag("benchmark")
-@Timeout(value = 3, unit = TimeUnit.HOURS)
-class DeadLetterListingBenchmark {
+class DeadLetterListingBenchmark extends BenchmarkCase {
 
     private static final String KEY = "bench-key";
-
-    @TempDir
-    Path dir;
 
     @Test
     void listingTheNewestDeadLettersAtTwentyAndTwoHundredThousand() throws Exception {

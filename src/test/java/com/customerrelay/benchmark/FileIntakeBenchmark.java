@@ -1,13 +1,10 @@
 package com.customerrelay.benchmark;
 
-import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.delivery.DeliveryAttempts;
+import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.Requests;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -19,7 +16,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,12 +32,7 @@ import static org.awaitility.Awaitility.await;
  *
  * ({@code -Dbench.lines=N} runs one size only.)
  */
-@Tag("benchmark")
-@Timeout(value = 3, unit = TimeUnit.HOURS) // longer than the tests' default (junit-platform.properties)
-class FileIntakeBenchmark {
-
-    @TempDir
-    Path dir;
+class FileIntakeBenchmark extends BenchmarkCase {
 
     @Test
     void throughputAndPeakHeapForTenThousandAndOneHundredThousandLines() throws Exception {

@@ -3,18 +3,10 @@ package com.customerrelay.benchmark;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.VendorStub;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * Queue → relay → vendor: for vendor concurrency 1, 8 and 32, the throughput of a burst of 5,000 queued requests
@@ -25,17 +17,7 @@ import static org.awaitility.Awaitility.await;
  *
  * <pre>mvn -B test -Dtest=QueueBenchmark -Dsurefire.excludedGroups=none -Dsurefire.quiet=false</pre>
  */
-@Tag("benchmark")
-@Timeout(value = 3, unit = TimeUnit.HOURS) // longer than the tests' default (junit-platform.properties)
-class QueueBenchmark {
-
-    private static final int WARM_UP = 5_000;
-    private static final int BURST = 5_000;
-    private static final int PACED = 2_000;
-    private static final int RATE = 200;
-
-    @TempDir
-    Path dir;
+class QueueBenchmark extends BenchmarkCase {
 
     @Test
     void throughputAndLatencyAtConcurrencyOneEightAndThirtyTwo() throws Exception {
@@ -54,15 +36,14 @@ class QueueBenchmark {
         System.out.println(String.format("%11s %10s %14s %14s %10s %10s %18s", "concurrency", "consumers",
                 "burst req/s", "(requests)", "p50 ms", "p99 ms", "plain client req/s"));
         rows.forEach(System.out::println);
-        System.out.println("p50/p99: " + PACED + " requests sent one per transaction at " + RATE + "/s; burst: "
-                + BURST + " requests sent in transactions of 200; with several consumers each message carries its "
-                + "record's key as JMSXGroupID.");
+        System.out.println("p50/p99: " + IntakeRun.PACED + " requests sent one per transaction at " + IntakeRun.RATE
+                + "/s; burst: " + IntakeRun.BURST + " requests sent in transactions of 200; with several consumers "
+                + "each message carries its record's key as JMSXGroupID.");
         System.out.println();
     }
 
     private String run(int concurrency, int consumers) throws Exception {
         try (VendorStub vendor = new VendorStub("SOFCT_USER_1")) {
-            Latencies latencies = new Latencies(vendor);
             RelayHarness relay = new RelayHarness(dir.resolve("c" + concurrency + "-" + consumers))
                     .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                     .set("relay.vendors.expandable.concurrency", String.valueOf(concurrency))
@@ -71,53 +52,24 @@ class QueueBenchmark {
             relay.start();
             try (relay; QueueProducer producer = new QueueProducer(brokerUrl, "relay.updates")) {
                 if (consumers > 1) {
-                    producer.grouped(QueueBenchmark::contactOf);
+                    producer.grouped(IntakeRun::recordOf);
                 }
-                // warm-up, not measured: a relay runs for days, and a JVM's first seconds go to compiling its code
-                List<String> warmUp = new ArrayList<>();
-                for (int i = 0; i < WARM_UP; i++) {
-                    warmUp.add(request("w" + concurrency + "-" + i, 1_000_000 + i));
-                }
-                producer.send(warmUp);
-                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20))
-                        .until(() -> vendor.total() >= WARM_UP);
-                List<String> burst = new ArrayList<>();
-                for (int i = 0; i < BURST; i++) {
-                    burst.add(request("b" + concurrency + "-" + i, i));
-                }
-                long start = System.nanoTime();
-                producer.send(burst);
-                double sendSeconds = (System.nanoTime() - start) / 1e9;
-                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20))
-                        .until(() -> vendor.total() >= WARM_UP + BURST);
-                double burstRate = BURST / ((System.nanoTime() - start) / 1e9);
-                System.out.printf("concurrency %d, consumers %d: the burst was queued in %.1f s%n", concurrency,
-                        consumers, sendSeconds);
+                IntakeRun.Figures f = IntakeRun.measure(vendor, concurrency, new IntakeRun.Intake() {
+                    @Override
+                    public void sendAll(List<String> requests) {
+                        producer.send(requests);
+                    }
 
-                latencies.paced("p" + concurrency + "-", PACED, RATE,
-                        i -> producer.send(request("p" + concurrency + "-" + i, BURST + i)));
-                await().atMost(Duration.ofMinutes(5)).until(() -> latencies.received() >= PACED);
-                double[] p = latencies.p50p99();
-                double p50 = p[0];
-                double p99 = p[1];
-                double plain = PlainClient.expandable(vendor.baseUrl(), concurrency, BURST);
-                return String.format("%11d %10d %14.0f %14d %10.1f %10.1f %18.0f", concurrency, consumers, burstRate,
-                        BURST, p50, p99, plain);
+                    @Override
+                    public void sendOne(String request) {
+                        producer.send(request);
+                    }
+                });
+                System.out.printf("concurrency %d, consumers %d: the burst was queued in %.1f s%n", concurrency,
+                        consumers, f.sendSeconds());
+                return String.format("%11d %10d %14.0f %14d %10.1f %10.1f %18.0f", concurrency, consumers,
+                        f.burstPerSecond(), IntakeRun.BURST, f.p50Ms(), f.p99Ms(), f.plainPerSecond());
             }
         }
-    }
-
-    private static final java.util.regex.Pattern CONTACT = java.util.regex.Pattern.compile("\"contactId\":\"([^\"]+)\"");
-
-    /** The record a request updates, as its message group. */
-    private static String contactOf(String body) {
-        java.util.regex.Matcher m = CONTACT.matcher(body);
-        return m.find() ? "BULK/" + m.group(1) : null;
-    }
-
-    private static String request(String marker, int contact) {
-        return "{\"id\":\"" + marker + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"BULK\","
-                + "\"contactId\":\"C" + contact + "\"}},\"data\":{\"title\":\"t\",\"email\":\"c" + contact
-                + "@bulk.example\"},\"vendorFields\":{\"expandable\":{\"SOFCT_USER_1\":\"" + marker + "\"}}}";
     }
 }

@@ -4,20 +4,15 @@ import com.customerrelay.core.Json;
 import com.customerrelay.support.Http;
 import com.customerrelay.support.RelayHarness;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,14 +30,9 @@ import static org.awaitility.Awaitility.await;
  *
  * ({@code -Dbench.rows=N} for another size.)
  */
-@Tag("benchmark")
-@Timeout(value = 3, unit = TimeUnit.HOURS) // longer than the tests' default (junit-platform.properties)
-class SyncBenchmark {
+class SyncBenchmark extends BenchmarkCase {
 
     private static final String KEY = "bench-key";
-
-    @TempDir
-    Path dir;
 
     @Test
     void aRunOfAMillionRowsThenARunWithOnePercentChanged() throws Exception {

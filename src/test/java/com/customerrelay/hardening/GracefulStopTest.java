@@ -1,6 +1,7 @@
 package com.customerrelay.hardening;
 
 import com.customerrelay.support.RelayProcess;
+import com.customerrelay.support.RelayRuns;
 import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,13 +28,14 @@ class GracefulStopTest extends RelayTestCase {
     private static final int REQUESTS = 50;
 
     VendorStub vendor;
-    final List<RelayProcess> runs = new ArrayList<>();
+    RelayRuns runs;
 
     @Test
     void sigtermMidFlightThenRestartCallsEachRequestExactlyOnce() throws Exception {
         vendor = closing.add(new VendorStub("SOFCT_USER_1"));
         vendor.keepBodies(false);
         vendor.delayMs(5_000);
+        runs = closing.add(new RelayRuns(dir, "graceful-stop-relay", List.of()));
         start();
 
         StringBuilder lines = new StringBuilder();
@@ -55,7 +56,7 @@ class GracefulStopTest extends RelayTestCase {
         start();
         await().atMost(Duration.ofSeconds(120)).until(() -> vendor.distinct() == REQUESTS);
         await().atMost(Duration.ofSeconds(30)).during(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(100))
-                .until(() -> latestReport(runs.get(1).log()).endsWith("unfinished: 0"));
+                .until(() -> runs.get(1).latestReport().endsWith("unfinished: 0"));
 
         assertThat(runs.get(1).log()).as("nothing was left in flight by the stop")
                 .doesNotContain("left in flight when the relay last stopped");
@@ -64,21 +65,10 @@ class GracefulStopTest extends RelayTestCase {
     }
 
     private void start() throws Exception {
-        runs.add(closing.add(RelayProcess.start(dir, List.of(), Map.of(
+        runs.start(Map.of(
                 "relay.stats.log-interval-ms", "500",
                 "relay.vendors.expandable.base-url", vendor.baseUrl(),
                 "relay.vendors.expandable.concurrency", "4",
-                "relay.vendors.expandable.timeout-ms", "10000"))));
-    }
-
-    /** The relay's latest "Deliveries since last report" line, or "" before the first. */
-    private static String latestReport(String log) {
-        String report = "";
-        for (String line : log.split("\n")) {
-            if (line.contains("unfinished: ")) {
-                report = line.trim();
-            }
-        }
-        return report;
+                "relay.vendors.expandable.timeout-ms", "10000"));
     }
 }

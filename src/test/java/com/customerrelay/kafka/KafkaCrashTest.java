@@ -1,25 +1,16 @@
 package com.customerrelay.kafka;
 
 import com.customerrelay.support.KafkaBroker;
-import com.customerrelay.support.RelayProcess;
+import com.customerrelay.support.RelayRuns;
+import com.customerrelay.support.RelayTestCase;
+import com.customerrelay.support.StoreFile;
 import com.customerrelay.support.VendorStub;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,41 +23,22 @@ import static org.awaitility.Awaitility.await;
  * flight at the kill are repeated. Records the store had accepted but whose offsets were not yet committed are read
  * again after the restart and ignored as duplicates.
  */
-class KafkaCrashTest {
+class KafkaCrashTest extends RelayTestCase {
 
     private static final int RECORDS = 10_000;
 
-    @TempDir
-    Path dir;
     KafkaBroker kafka;
     VendorStub vendor;
-    final List<RelayProcess> runs = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (!runs.isEmpty()) {
-            runs.get(runs.size() - 1).close();
-        }
-        if (vendor != null) {
-            vendor.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        Files.createDirectories(Path.of("target"));
-        for (int run = 0; run < runs.size(); run++) {
-            Files.copy(runs.get(run).logFile(), Path.of("target", "kafka-crash-relay-" + (run + 1) + ".log"),
-                    StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
+    RelayRuns runs;
 
     @Test
     void killedMidWayTheRelayLosesNothingAndRecordsNothingTwice() throws Exception {
-        kafka = new KafkaBroker(dir.resolve("kafka"));
+        kafka = closing.add(new KafkaBroker(dir.resolve("kafka")));
         kafka.createTopic("relay.updates", 3);
-        vendor = new VendorStub("SOFCT_USER_1");
+        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
         vendor.delayMs(2);
         vendor.keepBodies(false);
+        runs = closing.add(new RelayRuns(dir, "kafka-crash-relay", List.of("-Xmx256m")));
         start();
         // the producer goes on while the relay is killed and started again: about 1,000 records a second
         Thread producer = new Thread(() -> {
@@ -101,11 +73,11 @@ class KafkaCrashTest {
 
         assertThat(atKill).as("the kill came mid-way through delivery").isLessThan(RECORDS);
         assertThat(committedAtKill).as("and mid-way through the topic").isLessThan(RECORDS);
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/store/relay"), "relay", "");
-             Statement s = c.createStatement()) {
-            assertThat(count(s, "select count(*) from relay_delivery where status = 'DELIVERED'")).isEqualTo(RECORDS);
-            assertThat(count(s, "select count(*) from relay_delivery")).as("one row per request; the others: "
-                    + rows(s, "select id, request_id, vendor, status, attempts, created_at, last_error from "
+        try (StoreFile store = StoreFile.of(dir)) {
+            assertThat(store.count("select count(*) from relay_delivery where status = 'DELIVERED'"))
+                    .isEqualTo(RECORDS);
+            assertThat(store.count("select count(*) from relay_delivery")).as("one row per request; the others: "
+                    + store.rows("select id, request_id, vendor, status, attempts, created_at, last_error from "
                     + "relay_delivery where status <> 'DELIVERED' or request_id in (select request_id from "
                     + "relay_delivery group by request_id having count(*) > 1) order by request_id, id"))
                     .isEqualTo(RECORDS);
@@ -120,35 +92,13 @@ class KafkaCrashTest {
     }
 
     private void start() throws Exception {
-        runs.add(RelayProcess.start(dir, List.of("-Xmx256m"), Map.of(
+        runs.start(Map.of(
                 "relay.broker.embedded-url", "",
                 "relay.kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "relay.vendors.expandable.base-url", vendor.baseUrl(),
                 "relay.vendors.expandable.concurrency", "8",
                 "relay.vendors.expandable.initial-delay-ms", "100",
                 // the killed relay's place in the group is given up after this long, not Kafka's default 45 s
-                "camel.component.kafka.session-timeout-ms", "10000")));
-    }
-
-    /** The rows {@code sql} selects, one line each, for a failure's message. */
-    private static String rows(Statement s, String sql) throws SQLException {
-        StringBuilder text = new StringBuilder();
-        try (ResultSet rs = s.executeQuery(sql)) {
-            int columns = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                text.append('\n');
-                for (int i = 1; i <= columns; i++) {
-                    text.append(i == 1 ? "" : " | ").append(rs.getString(i));
-                }
-            }
-        }
-        return text.toString();
-    }
-
-    private static long count(Statement s, String sql) throws SQLException {
-        try (ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+                "camel.component.kafka.session-timeout-ms", "10000"));
     }
 }

@@ -3,20 +3,11 @@ package com.customerrelay.support;
 import com.customerrelay.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,8 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FlakyVendor implements AutoCloseable {
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(64);
+    private final LoopbackServer server = new LoopbackServer(64);
     private final String markerField;
     private final Map<String, AtomicInteger> delivered = new ConcurrentHashMap<>();
     private final AtomicInteger callsWhileUp = new AtomicInteger();
@@ -45,30 +35,21 @@ public final class FlakyVendor implements AutoCloseable {
     /** @param markerField the update body member that identifies a request (Expandable E_MAIL, Soliditech email) */
     public FlakyVendor(String markerField) {
         this.markerField = markerField;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        server.handle("/", this::handle).start();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        String text;
-        try (InputStream in = exchange.getRequestBody()) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String text = LoopbackServer.body(exchange);
         if (exchange.getRequestURI().getPath().endsWith("/auth-token-get")) {
-            reply(exchange, 200, "{\"AUTH_TOKEN\":\"flaky-token\"}");
+            LoopbackServer.reply(exchange, 200, "{\"AUTH_TOKEN\":\"flaky-token\"}");
             return;
         }
         JsonNode body = text.isBlank() ? Json.object() : Json.parse(text);
         String marker = body.path(markerField).asText("");
         if (poison.contains(marker)) {
             poisonCalls.incrementAndGet();
-            reply(exchange, 500, "{\"MESSAGE\":\"Contact record is locked\",\"MESSAGE_CODE\":\"E1042\"}");
+            LoopbackServer.reply(exchange, 500,
+                    "{\"MESSAGE\":\"Contact record is locked\",\"MESSAGE_CODE\":\"E1042\"}");
             return;
         }
         if (hang) {
@@ -90,30 +71,21 @@ public final class FlakyVendor implements AutoCloseable {
             if (retryAfter != null) {
                 exchange.getResponseHeaders().set("Retry-After", retryAfter);
             }
-            reply(exchange, status, "<html><body>Service Unavailable</body></html>");
+            LoopbackServer.reply(exchange, status, "<html><body>Service Unavailable</body></html>");
             return;
         }
         callsWhileUp.incrementAndGet();
         delivered.computeIfAbsent(marker, k -> new AtomicInteger()).incrementAndGet();
         bodies.add(body);
-        reply(exchange, 200, "{\"result\":{\"ok\":true}}");
-    }
-
-    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        LoopbackServer.reply(exchange, 200, "{\"result\":{\"ok\":true}}");
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + server.port();
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** Answers every update {@code status} (with {@code retryAfter}, when not null) until {@link #up}. */
@@ -171,7 +143,6 @@ public final class FlakyVendor implements AutoCloseable {
     @Override
     public void close() {
         hang = false;
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -2,12 +2,10 @@ package com.customerrelay.support;
 
 import com.customerrelay.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,15 +22,13 @@ public final class OutcomeConsumer implements AutoCloseable {
     public record Received(JsonNode body, String correlationId) {
     }
 
-    private final ActiveMQConnectionFactory factory;
-    private final Connection connection;
+    private final BrokerConnection broker;
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
     public OutcomeConsumer(String brokerUrl, String queue) {
         try {
-            factory = new ActiveMQConnectionFactory(brokerUrl);
-            connection = factory.createConnection();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            broker = new BrokerConnection(brokerUrl);
+            Session session = broker.connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
             consumer.setMessageListener(message -> {
                 try {
@@ -42,7 +38,7 @@ public final class OutcomeConsumer implements AutoCloseable {
                     throw new IllegalStateException("an outcome message that is not JSON text", e);
                 }
             });
-            connection.start();
+            broker.connection.start();
         } catch (JMSException e) {
             throw new IllegalStateException("cannot consume " + queue + " at " + brokerUrl, e);
         }
@@ -72,11 +68,6 @@ public final class OutcomeConsumer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            connection.close();
-            factory.close();
-        } catch (JMSException e) {
-            throw new IllegalStateException(e);
-        }
+        broker.close();
     }
 }

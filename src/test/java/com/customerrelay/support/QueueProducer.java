@@ -1,28 +1,24 @@
 package com.customerrelay.support;
 
-import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 import java.util.List;
 
 /** Puts persistent text messages on a queue, as an outside producer would (over TCP, in one transaction per batch). */
 public final class QueueProducer implements AutoCloseable {
 
-    private final ActiveMQConnectionFactory factory;
-    private final Connection connection;
+    private final BrokerConnection broker;
     private final Session session;
     private final MessageProducer producer;
     private java.util.function.Function<String, String> groupOf = body -> null;
 
     public QueueProducer(String brokerUrl, String queue) {
         try {
-            factory = new ActiveMQConnectionFactory(brokerUrl);
-            connection = factory.createConnection();
-            session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            broker = new BrokerConnection(brokerUrl);
+            session = broker.connection.createSession(true, Session.SESSION_TRANSACTED);
             producer = session.createProducer(session.createQueue(queue));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
         } catch (JMSException e) {
@@ -80,11 +76,6 @@ public final class QueueProducer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            connection.close();
-            factory.close();
-        } catch (JMSException e) {
-            throw new IllegalStateException(e);
-        }
+        broker.close();
     }
 }

@@ -121,6 +121,17 @@ public final class RelayProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** The relay's latest "Deliveries since last report" line, trimmed, or "" before the first. */
+    public String latestReport() throws IOException {
+        String report = "";
+        for (String line : Files.readAllLines(log)) {
+            if (line.contains("unfinished: ")) {
+                report = line.trim();
+            }
+        }
+        return report;
+    }
+
     public void stopGracefully() throws InterruptedException {
         process.destroy();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -2,21 +2,13 @@ package com.customerrelay.support;
 
 import com.customerrelay.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -31,8 +23,7 @@ public final class VendorStub implements AutoCloseable {
     public record Received(JsonNode body, long nanoTime) {
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(32);
+    private final LoopbackServer server = new LoopbackServer(32);
     private final List<Received> received = new ArrayList<>();
     private final Map<String, AtomicInteger> perMarker = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
@@ -51,21 +42,12 @@ public final class VendorStub implements AutoCloseable {
     /** @param markerField the body member whose value identifies a request (e.g. SOFCT_USER_1 from vendorFields) */
     public VendorStub(String markerField) {
         this.markerField = markerField;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.setExecutor(executor);
-        server.createContext("/api/auth-token-get", exchange -> {
+        server.handle("/api/auth-token-get", exchange -> {
             exchange.getRequestBody().readAllBytes();
-            reply(exchange.getResponseBody(), exchange, "{\"AUTH_TOKEN\":\"stub-token\"}");
+            LoopbackServer.reply(exchange, 200, "{\"AUTH_TOKEN\":\"stub-token\"}");
         });
-        server.createContext("/api/customer-contact-update", exchange -> {
-            String text;
-            try (InputStream in = exchange.getRequestBody()) {
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
+        server.handle("/api/customer-contact-update", exchange -> {
+            String text = LoopbackServer.body(exchange);
             long at = System.nanoTime();
             JsonNode body = Json.parse(text);
             Received r = new Received(body, at);
@@ -89,23 +71,12 @@ public final class VendorStub implements AutoCloseable {
             } finally {
                 atOnce.decrementAndGet();
             }
-            reply(exchange.getResponseBody(), exchange, "{}");
-        });
-        server.start();
-    }
-
-    private static void reply(OutputStream out, com.sun.net.httpserver.HttpExchange exchange, String body)
-            throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, bytes.length);
-        try (out) {
-            out.write(bytes);
-        }
+            LoopbackServer.reply(exchange, 200, "{}");
+        }).start();
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api";
+        return "http://127.0.0.1:" + server.port() + "/api";
     }
 
     /** False: count bodies and markers only, without keeping them (large tests). */
@@ -165,7 +136,6 @@ public final class VendorStub implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }
