@@ -4,6 +4,7 @@ import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.TestLog;
+import com.customerrelay.support.WireMockVendors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,9 +35,7 @@ class SecretsStayOutTest extends RelayTestCase {
 
     @Test
     void canariesAppearInNoLogLineAndNoDeadLetter() throws Exception {
-        expandable = new WireMockServer(options().dynamicPort());
-        closing.add(expandable::stop);
-        expandable.start();
+        expandable = WireMockVendors.started(closing);
         expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).inScenario("t")
                 .whenScenarioStateIs(Scenario.STARTED).willReturn(okJson("{\"AUTH_TOKEN\":\"" + TOKEN_1 + "\"}"))
                 .willSetStateTo("2"));
@@ -83,9 +81,7 @@ class SecretsStayOutTest extends RelayTestCase {
         String shToken = "CANARY-SH-TOKEN-77d1";
         String shRefresh = "CANARY-SH-REFRESH-0a9b";
         String solKey = "CANARY-SOL-KEY-3b8c";
-        expandable = new WireMockServer(options().dynamicPort());
-        closing.add(expandable::stop);
-        expandable.start();
+        expandable = WireMockVendors.started(closing);
         expandable.stubFor(post(urlEqualTo("/rpm/Customer")).willReturn(okJson(
                 "{\"Result\":{\"Error\":\"Valid key required (got " + rpmKey + ")\"}}")));
         expandable.stubFor(post(urlEqualTo("/sh/v1/auth/token")).willReturn(okJson("{\"code\":\"200\",\"data\":"

@@ -1,5 +1,6 @@
 package com.customerrelay.delivery;
 
+import com.customerrelay.support.ClassWireMock;
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.QueueProducer;
 import com.customerrelay.support.RelayTestKit;
@@ -7,10 +8,10 @@ import com.customerrelay.support.Requests;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.apache.camel.builder.NotifyBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,26 +45,16 @@ class CamelHttpSettingsTest {
     private static final String PASSWORD = "changeit";
     private static final Path CERTS = certificates();
     /** An Expandable on HTTPS with a certificate of its own CA, which no default truststore holds. */
-    private static final WireMockServer HTTPS_VENDOR = new WireMockServer(options().dynamicPort().dynamicHttpsPort()
+    @RegisterExtension
+    static final ClassWireMock HTTPS_VENDOR = new ClassWireMock(options().dynamicPort().dynamicHttpsPort()
             .keystorePath(CERTS.resolve("vendor.p12").toString()).keystorePassword(PASSWORD)
             .keyManagerPassword(PASSWORD).keystoreType("PKCS12"));
     /** An Expandable that also acts as an HTTP proxy. */
-    private static final WireMockServer PROXY_VENDOR = new WireMockServer(options().dynamicPort()
+    @RegisterExtension
+    static final ClassWireMock PROXY_VENDOR = new ClassWireMock(options().dynamicPort()
             .enableBrowserProxying(true));
-    private static final WireMockServer VENDOR = new WireMockServer(options().dynamicPort());
-
-    static {
-        HTTPS_VENDOR.start();
-        PROXY_VENDOR.start();
-        VENDOR.start();
-    }
-
-    @AfterAll
-    static void stopVendors() {
-        HTTPS_VENDOR.stop();
-        PROXY_VENDOR.stop();
-        VENDOR.stop();
-    }
+    @RegisterExtension
+    static final ClassWireMock VENDOR = new ClassWireMock();
 
     /** A vendor key pair for localhost, and a truststore holding only its certificate. */
     private static Path certificates() {

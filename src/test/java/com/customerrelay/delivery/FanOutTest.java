@@ -2,13 +2,13 @@ package com.customerrelay.delivery;
 
 import com.customerrelay.connector.rpm.RpmSandbox;
 import com.customerrelay.connector.soliditech.SoliditechSandbox;
+import com.customerrelay.support.ClassWireMock;
 import com.customerrelay.support.RelayTestKit;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import org.apache.camel.builder.NotifyBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -22,7 +22,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,16 +37,8 @@ class FanOutTest extends RelayTestKit {
             + "\"soliditech\":{\"accountId\":\"10045\",\"contactId\":\"3\"}";
     private static final String DATA = "{\"email\":\"juan@abccorp.com\",\"title\":\"Head Buyer\","
             + "\"phones\":{\"mobile\":\"+1 555 0101\"},\"notes\":\"VIP\"}";
-    private static final WireMockServer EXPANDABLE = new WireMockServer(options().dynamicPort());
-
-    static {
-        EXPANDABLE.start();
-    }
-
-    @AfterAll
-    static void stopVendor() {
-        EXPANDABLE.stop();
-    }
+    @RegisterExtension
+    static final ClassWireMock EXPANDABLE = new ClassWireMock();
 
     @Override
     protected void configure(Properties properties) {

@@ -1,13 +1,13 @@
 package com.customerrelay.delivery;
 
+import com.customerrelay.support.ClassWireMock;
 import com.customerrelay.support.RelayTestKit;
 import com.customerrelay.support.Requests;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import org.apache.camel.builder.NotifyBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +19,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,16 +30,8 @@ import static org.awaitility.Awaitility.await;
  */
 class VendorAnswerFaultsTest extends RelayTestKit {
 
-    private static final WireMockServer VENDOR = new WireMockServer(options().dynamicPort());
-
-    static {
-        VENDOR.start();
-    }
-
-    @AfterAll
-    static void stopVendor() {
-        VENDOR.stop();
-    }
+    @RegisterExtension
+    static final ClassWireMock VENDOR = new ClassWireMock();
 
     @Override
     protected void configure(Properties properties) {

@@ -4,6 +4,7 @@ import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.RelayTestCase;
 import com.customerrelay.support.Requests;
 import com.customerrelay.support.TestLog;
+import com.customerrelay.support.WireMockVendors;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,9 +39,7 @@ class SecretsAndLogsTest extends RelayTestCase {
 
     @Test
     void renewedTokensRawSecretsAndUrlKeysStayOutAndNoLineCanBeForged() throws Exception {
-        vendors = new WireMockServer(options().dynamicPort());
-        closing.add(vendors::stop);
-        vendors.start();
+        vendors = WireMockVendors.started(closing);
         // Expandable: the first token is refused, the second one is issued, and the vendor then echoes the old one
         vendors.stubFor(post(urlEqualTo("/exp/auth-token-get")).inScenario("t").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(okJson("{\"AUTH_TOKEN\":\"" + OLD_TOKEN + "\"}")).willSetStateTo("renewed"));

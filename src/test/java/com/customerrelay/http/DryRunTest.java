@@ -20,7 +20,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -44,9 +43,7 @@ class DryRunTest extends RelayTestCase {
     WireMockServer expandable;
 
     private void start() {
-        rpm = new WireMockServer(options().dynamicPort());
-        closing.add(rpm::stop);
-        rpm.start();
+        rpm = WireMockVendors.started(closing);
         rpm.stubFor(post(urlEqualTo("/rpm/Customer")).willReturn(okJson("""
                 {"Result":{"CustomerID":1042,"Contacts":[
                   {"Contact":{"ContactID":77,"FirstName":"Juan","LastName":"Hernandez","Title":"Buyer",

@@ -16,14 +16,20 @@ public final class WireMockVendors {
     private WireMockVendors() {
     }
 
+    /** A WireMock server on a free port with nothing stubbed yet, stopped by {@code closing}. */
+    public static WireMockServer started(Closing closing) {
+        WireMockServer server = new WireMockServer(options().dynamicPort());
+        closing.add(server::stop);
+        server.start();
+        return server;
+    }
+
     /**
      * Expandable under {@code /api} (the relay's base-url is {@code baseUrl() + "/api"}), its login answering the
      * session token {@code t}.
      */
     public static WireMockServer expandable(Closing closing) {
-        WireMockServer expandable = new WireMockServer(options().dynamicPort());
-        closing.add(expandable::stop);
-        expandable.start();
+        WireMockServer expandable = started(closing);
         expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).willReturn(okJson("{\"AUTH_TOKEN\":\"t\"}")));
         return expandable;
     }

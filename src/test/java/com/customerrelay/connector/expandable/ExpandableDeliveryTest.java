@@ -1,19 +1,19 @@
 package com.customerrelay.connector.expandable;
 
-import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.core.Json;
+import com.customerrelay.delivery.DeliveryStatus;
+import com.customerrelay.support.ClassWireMock;
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.RelayTestKit;
 import com.customerrelay.support.Requests;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.apache.camel.builder.NotifyBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -27,7 +27,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,16 +40,8 @@ class ExpandableDeliveryTest {
 
     private static final String AUTH = "/api/auth-token-get";
     private static final String UPDATE = "/api/customer-contact-update";
-    private static final WireMockServer EXPANDABLE = new WireMockServer(options().dynamicPort());
-
-    static {
-        EXPANDABLE.start();
-    }
-
-    @AfterAll
-    static void stopVendor() {
-        EXPANDABLE.stop();
-    }
+    @RegisterExtension
+    static final ClassWireMock EXPANDABLE = new ClassWireMock();
 
     private static List<LoggedRequest> updates() {
         return EXPANDABLE.findAll(postRequestedFor(urlEqualTo(UPDATE)));

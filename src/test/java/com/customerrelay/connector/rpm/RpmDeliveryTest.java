@@ -1,14 +1,15 @@
 package com.customerrelay.connector.rpm;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.support.ClassWireMock;
 import com.customerrelay.support.RelayTestKit;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Properties;
 
@@ -17,7 +18,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,16 +27,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RpmDeliveryTest {
 
-    private static final WireMockServer RPM = new WireMockServer(options().dynamicPort());
+    @RegisterExtension
+    static final ClassWireMock RPM = new ClassWireMock();
     private static final RpmSandbox KEYED_SANDBOX = new RpmSandbox("rpm-key-1");
-
-    static {
-        RPM.start();
-    }
 
     @AfterAll
     static void stopVendors() {
-        RPM.stop();
         KEYED_SANDBOX.stop();
     }
 

@@ -1,14 +1,15 @@
 package com.customerrelay.connector.socialhub;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.support.ClassWireMock;
 import com.customerrelay.support.RelayTestKit;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,16 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SocialHubDeliveryTest {
 
     private static final String UPDATE = "/openapi-prod/v1/consumer/updateInfo/C%201001";
-    private static final WireMockServer SOCIALHUB = new WireMockServer(options().dynamicPort());
+    @RegisterExtension
+    static final ClassWireMock SOCIALHUB = new ClassWireMock();
     private static final SocialHubSandbox SANDBOX = new SocialHubSandbox("app-1", "secret-1", 3600);
-
-    static {
-        SOCIALHUB.start();
-    }
 
     @AfterAll
     static void stopVendors() {
-        SOCIALHUB.stop();
         SANDBOX.stop();
     }
 

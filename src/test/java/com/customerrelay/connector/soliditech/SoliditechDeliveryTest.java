@@ -1,14 +1,14 @@
 package com.customerrelay.connector.soliditech;
 
 import com.customerrelay.core.Json;
+import com.customerrelay.support.ClassWireMock;
 import com.customerrelay.support.RelayTestKit;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import org.apache.camel.builder.NotifyBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +20,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,16 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SoliditechDeliveryTest {
 
-    private static final WireMockServer SOLIDITECH = new WireMockServer(options().dynamicPort());
-
-    static {
-        SOLIDITECH.start();
-    }
-
-    @AfterAll
-    static void stopVendor() {
-        SOLIDITECH.stop();
-    }
+    @RegisterExtension
+    static final ClassWireMock SOLIDITECH = new ClassWireMock();
 
     /** The relay on the test kit, delivering to the WireMock Soliditech; {@link #more} adds a group's settings. */
     abstract static class OnWireMock extends RelayTestKit {
