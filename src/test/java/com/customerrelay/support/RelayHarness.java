@@ -40,29 +40,22 @@ public final class RelayHarness implements AutoCloseable {
     }
 
     /**
-     * The settings every test relay rooted at {@code root} runs with, on the harness and on the test kit alike: its
-     * folders under {@code root}, fast polling and retries, no broker port, and ports of its own (the defaults 8080
-     * and 9876 are the user's).
+     * The settings every test relay rooted at {@code root} runs with, on the harness and on the test kit alike: those
+     * of test-relay.properties (fast polling and retries, no broker port), its folders under {@code root}, and ports
+     * of its own (the defaults 8080 and 9876 are the user's).
      */
     static Properties testSettings(Path root) {
         Properties p = new Properties();
+        try (var in = RelayHarness.class.getResourceAsStream("/test-relay.properties")) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         p.setProperty("relay.data.dir", root.resolve("data").toString());
         p.setProperty("relay.inbox.dir", root.resolve("inbox").toString());
         p.setProperty("relay.dead-letter.dir", root.resolve("dead-letter").toString());
-        p.setProperty("relay.inbox.poll-ms", "100");
-        p.setProperty("relay.inbox.read-lock-min-age-ms", "300");
-        p.setProperty("relay.dispatch.poll-ms", "50");
-        p.setProperty("camel.main.shutdown-timeout", "5");
-        p.setProperty("relay.broker.embedded-url", "");
         p.setProperty("camel.server.port", String.valueOf(Ports.free()));
         p.setProperty("camel.management.port", String.valueOf(Ports.free()));
-        for (String vendor : List.of("expandable", "rpm", "socialhub", "soliditech")) {
-            p.setProperty("relay.vendors." + vendor + ".initial-delay-ms", "100");
-            p.setProperty("relay.vendors." + vendor + ".max-delay-ms", "1000");
-            p.setProperty("relay.vendors." + vendor + ".timeout-ms", "5000");
-            p.setProperty("relay.vendors." + vendor + ".circuit.open-ms", "1000");
-            p.setProperty("relay.vendors." + vendor + ".circuit.max-open-ms", "4000");
-        }
         return p;
     }
 

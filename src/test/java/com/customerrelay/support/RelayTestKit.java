@@ -1,8 +1,8 @@
 package com.customerrelay.support;
 
-import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.RelayMain;
 import com.customerrelay.delivery.DeliveryQueries;
+import com.customerrelay.delivery.DeliveryStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -67,8 +68,29 @@ public abstract class RelayTestKit extends CamelMainTestSupport {
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties properties = RelayHarness.testSettings(dir());
+        for (Settings settings : settingsOf(getClass())) {
+            for (String setting : settings.value()) {
+                int eq = setting.indexOf('=');
+                properties.setProperty(setting.substring(0, eq), setting.substring(eq + 1));
+            }
+        }
         configure(properties);
         return properties;
+    }
+
+    /** The {@link Settings} of {@code type}: those of its superclass and enclosing class first, its own last. */
+    private static List<Settings> settingsOf(Class<?> type) {
+        List<Settings> found = new ArrayList<>();
+        if (type == null || type == RelayTestKit.class) {
+            return found;
+        }
+        found.addAll(settingsOf(type.getSuperclass()));
+        found.addAll(settingsOf(type.getEnclosingClass()));
+        Settings own = type.getAnnotation(Settings.class);
+        if (own != null) {
+            found.add(own);
+        }
+        return found;
     }
 
     /** Writes {@code content} as {@code name} into the inbox in one atomic move, as a producer should. */

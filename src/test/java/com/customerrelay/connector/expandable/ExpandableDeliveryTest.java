@@ -6,6 +6,7 @@ import com.customerrelay.support.ClassWireMock;
 import com.customerrelay.support.Ports;
 import com.customerrelay.support.RelayTestKit;
 import com.customerrelay.support.Requests;
+import com.customerrelay.support.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -262,14 +263,12 @@ class ExpandableDeliveryTest {
     }
 
     @Nested
+    @Settings({
+            "relay.vendors.expandable.initial-delay-ms=30000",
+            "relay.vendors.expandable.max-delay-ms=60000",
+            "relay.vendors.expandable.concurrency=1"
+    })
     class WithALongRetryDelayAndOneAtATime extends OnWireMock {
-
-        @Override
-        void more(Properties properties) {
-            properties.setProperty("relay.vendors.expandable.initial-delay-ms", "30000");
-            properties.setProperty("relay.vendors.expandable.max-delay-ms", "60000");
-            properties.setProperty("relay.vendors.expandable.concurrency", "1");
-        }
 
         @Test
         void aRequestWaitingForItsRetryDoesNotHoldUpOthers() throws Exception {
@@ -326,14 +325,12 @@ class ExpandableDeliveryTest {
     }
 
     @Nested
+    @Settings({
+            "relay.vendors.expandable.timeout-ms=300",
+            "relay.vendors.expandable.max-attempts=2",
+            "relay.vendors.expandable.give-up-after-hours=0.0015"
+    })
     class WithAShortTimeout extends OnWireMock {
-
-        @Override
-        void more(Properties properties) {
-            properties.setProperty("relay.vendors.expandable.timeout-ms", "300");
-            properties.setProperty("relay.vendors.expandable.max-attempts", "2");
-            properties.setProperty("relay.vendors.expandable.give-up-after-hours", "0.0015");
-        }
 
         @Test
         void aSlowAnswerTimesOutAndIsRetriedWithoutUsingUpTheAttempts() throws Exception {
@@ -353,13 +350,8 @@ class ExpandableDeliveryTest {
     }
 
     @Nested
+    @Settings({"relay.vendors.expandable.rate-limit=10", "relay.vendors.expandable.concurrency=8"})
     class WithARateLimit extends OnWireMock {
-
-        @Override
-        void more(Properties properties) {
-            properties.setProperty("relay.vendors.expandable.rate-limit", "10");
-            properties.setProperty("relay.vendors.expandable.concurrency", "8");
-        }
 
         @Test
         void theRateLimitSpacesTheCallsToTheVendor() throws Exception {

@@ -2,6 +2,7 @@ package com.customerrelay.connector.expandable;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.support.RelayTestKit;
+import com.customerrelay.support.Settings;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
@@ -9,7 +10,6 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,14 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * login and update routes) mocked by AdviceWith: a login before the first update, and on a 401 one new login and
  * the update sent once more with the new token. ExpandableDeliveryTest holds the contract over real HTTP.
  */
+@Settings({
+        "relay.vendors.expandable.data-source=ERP1",
+        "relay.vendors.expandable.user-name=relay",
+        "relay.vendors.expandable.password=canary-exp-route-pw"
+})
 class ExpandableRouteTest extends RelayTestKit {
-
-    @Override
-    protected void configure(Properties properties) {
-        properties.setProperty("relay.vendors.expandable.data-source", "ERP1");
-        properties.setProperty("relay.vendors.expandable.user-name", "relay");
-        properties.setProperty("relay.vendors.expandable.password", "canary-exp-route-pw");
-    }
 
     @Test
     void aRefusedTokenBringsOneNewLoginAndTheUpdateOnceMore() throws Exception {

@@ -3,6 +3,7 @@ package com.customerrelay.connector.rpm;
 import com.customerrelay.core.Json;
 import com.customerrelay.support.ClassWireMock;
 import com.customerrelay.support.RelayTestKit;
+import com.customerrelay.support.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -113,12 +114,8 @@ class RpmDeliveryTest {
     }
 
     @Nested
+    @Settings("relay.vendors.rpm.api-key=rpm-key-1")
     class OnTheBuiltInSandbox extends RelayTestKit {
-
-        @Override
-        protected void configure(Properties properties) {
-            properties.setProperty("relay.vendors.rpm.api-key", "rpm-key-1");
-        }
 
         RpmSandbox sandbox() {
             return context.getRegistry().lookupByNameAndType("rpmSandbox", RpmSandbox.class);

@@ -2,6 +2,7 @@ package com.customerrelay.connector.rpm;
 
 import com.customerrelay.core.Json;
 import com.customerrelay.support.RelayTestKit;
+import com.customerrelay.support.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
@@ -9,7 +10,6 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,12 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * route must read the customer, merge the request over the contact RPM holds, and write the whole contact back, in
  * that order and to those paths. Fast, and independent of HTTP; RpmDeliveryTest holds the contract over real HTTP.
  */
+@Settings("relay.vendors.rpm.api-key=rpm-route-key")
 class RpmRouteTest extends RelayTestKit {
-
-    @Override
-    protected void configure(Properties properties) {
-        properties.setProperty("relay.vendors.rpm.api-key", "rpm-route-key");
-    }
 
     @Test
     void readsTheCustomerThenWritesTheMergedContactBack() throws Exception {

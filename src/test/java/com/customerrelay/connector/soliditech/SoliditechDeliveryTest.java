@@ -3,6 +3,7 @@ package com.customerrelay.connector.soliditech;
 import com.customerrelay.core.Json;
 import com.customerrelay.support.ClassWireMock;
 import com.customerrelay.support.RelayTestKit;
+import com.customerrelay.support.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,15 +146,13 @@ class SoliditechDeliveryTest {
     }
 
     @Nested
+    @Settings({
+            "relay.vendors.soliditech.method=POST",
+            "relay.vendors.soliditech.customer-path=/v2/accounts/{accountId}/update",
+            "relay.vendors.soliditech.contact-path=/v2/accounts/{accountId}/people/{contactId}",
+            "relay.vendors.soliditech.api-key-header=Api-Token"
+    })
     class WithOtherMethodPathsAndHeader extends OnWireMock {
-
-        @Override
-        void more(Properties properties) {
-            properties.setProperty("relay.vendors.soliditech.method", "POST");
-            properties.setProperty("relay.vendors.soliditech.customer-path", "/v2/accounts/{accountId}/update");
-            properties.setProperty("relay.vendors.soliditech.contact-path", "/v2/accounts/{accountId}/people/{contactId}");
-            properties.setProperty("relay.vendors.soliditech.api-key-header", "Api-Token");
-        }
 
         @Test
         void methodPathsAndKeyHeaderComeFromConfig() throws Exception {
@@ -176,12 +175,8 @@ class SoliditechDeliveryTest {
     }
 
     @Nested
+    @Settings("relay.vendors.soliditech.api-key=sol-key-1")
     class OnTheBuiltInSandbox extends RelayTestKit {
-
-        @Override
-        protected void configure(Properties properties) {
-            properties.setProperty("relay.vendors.soliditech.api-key", "sol-key-1");
-        }
 
         @Test
         void theSandboxMergesUpdatesAndChecksTheKey() throws Exception {
