@@ -23,7 +23,7 @@ class DeadLetterWriteFailureTest extends RelayTestCase {
 
     private static final String CANARY = "CANARY-DL-PW-4e5f";
 
-    VendorStub vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+    VendorStub vendor = newVendor();
     RelayHarness relay;
 
     @Test

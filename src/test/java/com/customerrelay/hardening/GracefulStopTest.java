@@ -32,7 +32,7 @@ class GracefulStopTest extends RelayTestCase {
 
     @Test
     void sigtermMidFlightThenRestartCallsEachRequestExactlyOnce() throws Exception {
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         vendor.keepBodies(false);
         vendor.delayMs(5_000);
         runs = closing.add(new RelayRuns(dir, "graceful-stop-relay", List.of()));

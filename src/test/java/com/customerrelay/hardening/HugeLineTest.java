@@ -38,7 +38,7 @@ class HugeLineTest extends RelayTestCase {
 
     @Test
     void aFourHundredMegabyteLineIsRefusedAndTheRelayWithA256MegabyteHeapGoesOn() throws Exception {
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         Path huge = dir.resolve("huge.ndjson");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(huge), 1 << 20)) {
             out.write(("{\"id\":\"huge\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"BULK\","

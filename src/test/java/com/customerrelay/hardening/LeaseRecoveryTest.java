@@ -3,6 +3,7 @@ package com.customerrelay.hardening;
 import com.customerrelay.delivery.DeliveryStatus;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.RelayTestCase;
+import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
 import org.h2.api.Trigger;
 import org.junit.jupiter.api.Test;
@@ -51,13 +52,11 @@ class LeaseRecoveryTest extends RelayTestCase {
         }
     }
 
-    VendorStub vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+    VendorStub vendor = newVendor();
     RelayHarness relay;
 
     private static String update(String marker, String title) {
-        return "{\"id\":\"" + marker + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"ABC\","
-                + "\"contactId\":\"SAME\"}},\"data\":{\"title\":\"" + title + "\"},\"vendorFields\":{\"expandable\":"
-                + "{\"SOFCT_USER_1\":\"" + marker + "\"}}}";
+        return Requests.marked(marker, "ABC", "SAME", title);
     }
 
     @Test

@@ -38,15 +38,12 @@ class OneAttemptPerRecordTest extends RelayTestCase {
     @Test
     void twoRelaysNeverHaveTwoCallsOfOneContactInFlight() throws Exception {
         PostgresSupport pg = PostgresSupport.required();
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         vendor.keepBodies(false);
         vendor.delayMs(300);
         for (String name : List.of("a", "b")) {
-            relays.add(closing.add(pg.configure(new RelayHarness(dir.resolve(name)))
-                    .set("relay.http.api-keys", KEY)
-                    .set("relay.vendors.expandable.base-url", vendor.baseUrl())
-                    .set("relay.vendors.expandable.concurrency", "16")
-                    .start()));
+            relays.add(newRelayOn(pg, name, vendor).set("relay.http.api-keys", KEY)
+                    .set("relay.vendors.expandable.concurrency", "16").start());
         }
 
         // each round relay a takes one update of every contact in one array (one transaction, ids drawn one by one)

@@ -23,7 +23,7 @@ class OversizedRequestTest extends RelayTestCase {
 
     private static final int LIMIT = 4096;
 
-    VendorStub vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+    VendorStub vendor = newVendor();
     RelayHarness relay;
 
     /** A request of about {@code bytes} bytes, mostly a long note. */

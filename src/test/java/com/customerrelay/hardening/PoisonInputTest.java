@@ -57,7 +57,7 @@ class PoisonInputTest extends RelayTestCase {
 
     @BeforeEach
     void setUp() {
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
     }
 
     @Test

@@ -33,7 +33,7 @@ class StoreAwayBeforeAnAttemptTest extends RelayTestCase {
     void aStoreThatCannotBeAskedBeforeAnAttemptCostsNoAttempt() throws Exception {
         PostgresSupport pg = PostgresSupport.required();
         proxy = closing.add(pg.proxy());
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         vendor.delayMs(1_500);
         relay = pg.configure(newRelay(), proxy)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl())

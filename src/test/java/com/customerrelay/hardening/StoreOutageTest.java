@@ -53,7 +53,7 @@ class StoreOutageTest extends RelayTestCase {
         String brokerUrl = "tcp://localhost:" + Ports.free();
         broker = stockBroker(brokerUrl);
         closing.add(broker::stop);
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         relay = pg.configure(newRelay(), proxy)
                 .set("relay.broker.url", brokerUrl)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl())

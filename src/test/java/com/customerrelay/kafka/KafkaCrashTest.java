@@ -35,7 +35,7 @@ class KafkaCrashTest extends RelayTestCase {
     void killedMidWayTheRelayLosesNothingAndRecordsNothingTwice() throws Exception {
         kafka = closing.add(new KafkaBroker(dir.resolve("kafka")));
         kafka.createTopic("relay.updates", 3);
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         vendor.delayMs(2);
         vendor.keepBodies(false);
         runs = closing.add(new RelayRuns(dir, "kafka-crash-relay", List.of("-Xmx256m")));

@@ -6,6 +6,7 @@ import com.customerrelay.support.KafkaBroker;
 import com.customerrelay.support.PostgresSupport;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.RelayTestCase;
+import com.customerrelay.support.Requests;
 import com.customerrelay.support.TestLog;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,10 +41,7 @@ class KafkaIntakeTest extends RelayTestCase {
 
     /** An Expandable update of contact {@code C<contact>} whose title is its step, marked with its id. */
     static String update(int contact, int step) {
-        String id = "kafka-" + contact + "-" + step;
-        return "{\"id\":\"" + id + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"KAFKA\","
-                + "\"contactId\":\"C" + contact + "\"}},\"data\":{\"title\":\"" + step + "\"},\"vendorFields\":"
-                + "{\"expandable\":{\"SOFCT_USER_1\":\"" + id + "\"}}}";
+        return Requests.marked("kafka-" + contact + "-" + step, "KAFKA", "C" + contact, String.valueOf(step));
     }
 
     private RelayHarness relay(String name) {
@@ -57,7 +55,7 @@ class KafkaIntakeTest extends RelayTestCase {
     void tenThousandRecordsOverThreePartitionsAreDeliveredInOrderAndBadRecordsAreDeadLettered() throws Exception {
         kafka = closing.add(new KafkaBroker(dir.resolve("kafka")));
         kafka.createTopic(TOPIC, 3);
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         RelayHarness relay = relay("relay").set("relay.queue.max-message-bytes", "4096").start();
         relays.add(closing.add(relay));
 
@@ -151,7 +149,7 @@ class KafkaIntakeTest extends RelayTestCase {
         PostgresSupport pg = PostgresSupport.required();
         kafka = closing.add(new KafkaBroker(dir.resolve("kafka")));
         kafka.createTopic(TOPIC, 3);
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         vendor.delayMs(1);
         vendor.keepBodies(false);
         RelayHarness a = pg.configure(relay("a")).start();
@@ -184,7 +182,7 @@ class KafkaIntakeTest extends RelayTestCase {
         kafka = closing.add(new KafkaBroker(dir.resolve("kafka")));
         kafka.createTopic(TOPIC, 3);
         kafka.stop();
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         long mark = TestLog.mark();
         RelayHarness relay = relay("relay").start();
         relays.add(closing.add(relay));
@@ -223,7 +221,7 @@ class KafkaIntakeTest extends RelayTestCase {
 
     @Test
     void aSaslPasswordGivenThroughCamelsKafkaKeysReachesNoLogLine() throws Exception {
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         String canary = "kafka-canary-Pw-" + System.nanoTime();
         long mark = TestLog.mark();
         RelayHarness relay = new RelayHarness(dir.resolve("relay"))

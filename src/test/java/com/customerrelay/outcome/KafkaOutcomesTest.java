@@ -4,6 +4,7 @@ import com.customerrelay.core.Json;
 import com.customerrelay.support.KafkaBroker;
 import com.customerrelay.support.RelayHarness;
 import com.customerrelay.support.RelayTestCase;
+import com.customerrelay.support.Requests;
 import com.customerrelay.support.VendorStub;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,9 +38,7 @@ class KafkaOutcomesTest extends RelayTestCase {
     RelayHarness relay;
 
     private static String update(String id, String contact) {
-        return "{\"id\":\"" + id + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"KAFKA\","
-                + "\"contactId\":\"" + contact + "\"}},\"data\":{\"title\":\"t\"},\"vendorFields\":"
-                + "{\"expandable\":{\"SOFCT_USER_1\":\"" + id + "\"}}}";
+        return Requests.marked(id, "KAFKA", contact, "t");
     }
 
     @Test
@@ -47,7 +46,7 @@ class KafkaOutcomesTest extends RelayTestCase {
         kafka = closing.add(new KafkaBroker(dir.resolve("kafka")));
         kafka.createTopic("relay.updates", 2);
         kafka.createTopic("crm.outcomes", 2);
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         relay = closing.add(new RelayHarness(dir.resolve("relay")))
                 .set("relay.kafka.bootstrap-servers", kafka.bootstrapServers())
                 .set("relay.kafka.outcome-topic", "crm.outcomes")

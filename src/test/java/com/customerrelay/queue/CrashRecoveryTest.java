@@ -32,7 +32,7 @@ class CrashRecoveryTest extends RelayTestCase {
 
     @Test
     void killedTwiceMidWayTheRelayLosesNothingAndRecordsNothingTwice() throws Exception {
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         vendor.delayMs(3);
         runs = closing.add(new RelayRuns(dir, "crash-test-relay", List.of("-Xmx256m")));
         port = Ports.free();

@@ -34,14 +34,11 @@ class SharedWorkTest extends RelayTestCase {
         String brokerUrl = "tcp://localhost:" + Ports.free();
         broker = new EmbeddedBroker(dir.resolve("external-broker"), brokerUrl);
         closing.add(broker::stop);
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         vendor.delayMs(2);
         for (String name : List.of("a", "b")) {
-            relays.add(closing.add(pg.configure(new RelayHarness(dir.resolve(name)))
-                    .set("relay.broker.url", brokerUrl)
-                    .set("relay.vendors.expandable.base-url", vendor.baseUrl())
-                    .set("relay.vendors.expandable.concurrency", "4")
-                    .start()));
+            relays.add(newRelayOn(pg, name, vendor).set("relay.broker.url", brokerUrl)
+                    .set("relay.vendors.expandable.concurrency", "4").start());
         }
 
         int requests = 1_000;

@@ -18,6 +18,11 @@ public abstract class RelayTestCase {
     @TempDir
     protected Path dir;
 
+    /** An Expandable stand-in that tells requests apart by their SOFCT_USER_1 marker, closed after the test. */
+    protected VendorStub newVendor() {
+        return closing.add(new VendorStub("SOFCT_USER_1"));
+    }
+
     /** A relay rooted at {@link #dir}, not yet started, closed after the test. */
     protected RelayHarness newRelay() {
         return closing.add(new RelayHarness(dir));
@@ -26,5 +31,14 @@ public abstract class RelayTestCase {
     /** As {@link #newRelay()}, sending its Expandable calls to {@code vendor}. */
     protected RelayHarness newRelay(VendorStub vendor) {
         return newRelay().set("relay.vendors.expandable.base-url", vendor.baseUrl());
+    }
+
+    /**
+     * A relay rooted at {@code dir/name} on the PostgreSQL store of {@code pg}, as one of several relays sharing it,
+     * sending its Expandable calls to {@code vendor}; not yet started, closed after the test.
+     */
+    protected RelayHarness newRelayOn(PostgresSupport pg, String name, VendorStub vendor) {
+        return closing.add(pg.configure(new RelayHarness(dir.resolve(name))))
+                .set("relay.vendors.expandable.base-url", vendor.baseUrl());
     }
 }

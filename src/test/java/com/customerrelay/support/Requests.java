@@ -16,9 +16,17 @@ public final class Requests {
      * count it (VendorStub("SOFCT_USER_1")).
      */
     public static String marked(String marker) {
-        return "{\"id\":\"" + marker + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\"BULK\","
-                + "\"contactId\":\"" + marker + "\"}},\"data\":{\"title\":\"t\"},\"vendorFields\":{\"expandable\":"
-                + "{\"SOFCT_USER_1\":\"" + marker + "\"}}}";
+        return marked(marker, "BULK", marker, "t");
+    }
+
+    /**
+     * An Expandable update of contact {@code contactId} of {@code customerId} setting its title, with {@code marker}
+     * as its id and its {@code SOFCT_USER_1}, so a stub can tell it apart (VendorStub("SOFCT_USER_1")).
+     */
+    public static String marked(String marker, String customerId, String contactId, String title) {
+        return "{\"id\":\"" + marker + "\",\"kind\":\"contact\",\"targets\":{\"expandable\":{\"customerId\":\""
+                + customerId + "\",\"contactId\":\"" + contactId + "\"}},\"data\":{\"title\":\"" + title
+                + "\"},\"vendorFields\":{\"expandable\":{\"SOFCT_USER_1\":\"" + marker + "\"}}}";
     }
 
     public static String emailChange(String id, String contactId, String email) {

@@ -80,11 +80,7 @@ class SyncAcrossRelaysTest {
         settings.put(p + "schedule", schedule);
         settings.put(p + "kind", "contact");
         settings.put(p + "key", "CONTACT_NO");
-        settings.put(p + "map.targets.expandable.customerId", "CUST_ID");
-        settings.put(p + "map.targets.expandable.contactId", "CONTACT_ID");
-        settings.put(p + "map.data.email", "EMAIL");
-        settings.put(p + "map.occurredAt", "UPDATED_AT");
-        settings.put(p + "map.vendorFields.expandable.SOFCT_USER_1", "TIER");
+        settings.putAll(CrmContacts.mapping("crm"));
         settings.put("relay.sync.lease-ms", "3000");
         settings.put("relay.http.api-keys", KEY);
         return settings;

@@ -39,18 +39,14 @@ class SyncJobTest extends RelayTestCase {
     VendorStub vendor;
 
     private RelayHarness job(String name, Map<String, String> settings) {
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         relay = closing.add(new RelayHarness(dir.resolve("relay"))).set("relay.http.api-keys", KEY)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .set("relay.sync.jobs", name);
         String p = "relay.sync." + name + ".";
         relay.set(p + "schedule", NEVER).set(p + "kind", "contact").set(p + "key", "CUST_ID,CONTACT_ID")
-                .set(p + "map.targets.expandable.customerId", "CUST_ID")
-                .set(p + "map.targets.expandable.contactId", "CONTACT_ID")
-                .set(p + "map.data.email", "EMAIL")
-                .set(p + "map.data.phones.mobile", "MOBILE")
-                .set(p + "map.occurredAt", "UPDATED_AT")
-                .set(p + "map.vendorFields.expandable.SOFCT_USER_1", "TIER");
+                .set(p + "map.data.phones.mobile", "MOBILE");
+        CrmContacts.mapping(name).forEach(relay::set);
         settings.forEach(relay::set);
         return relay;
     }

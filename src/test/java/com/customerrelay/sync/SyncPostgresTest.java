@@ -47,7 +47,7 @@ class SyncPostgresTest extends RelayTestCase {
     @BeforeEach
     void setUp() throws SQLException {
         pg = PostgresSupport.required();
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
+        vendor = newVendor();
         vendor.keepBodies(false);
         createSourceTable(pg);
     }
@@ -95,12 +95,8 @@ class SyncPostgresTest extends RelayTestCase {
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl())
                 .set("relay.vendors.expandable.concurrency", "8")
                 .set("relay.sync.jobs", job)
-                .set(p + "schedule", "0 0 0 1 1 ? 2099").set(p + "kind", "contact").set(p + "key", "CONTACT_NO")
-                .set(p + "map.targets.expandable.customerId", "CUST_ID")
-                .set(p + "map.targets.expandable.contactId", "CONTACT_ID")
-                .set(p + "map.data.email", "EMAIL")
-                .set(p + "map.occurredAt", "UPDATED_AT")
-                .set(p + "map.vendorFields.expandable.SOFCT_USER_1", "TIER");
+                .set(p + "schedule", "0 0 0 1 1 ? 2099").set(p + "kind", "contact").set(p + "key", "CONTACT_NO");
+        CrmContacts.mapping(job).forEach(relay::set);
         settings.forEach(relay::set);
         relays.add(closing.add(relay));
         return relay;
