@@ -30,12 +30,9 @@ class SecretsStayOutTest extends RelayTestCase {
     private static final String TOKEN_1 = "CANARY-TOKEN-77ab01";
     private static final String TOKEN_2 = "CANARY-TOKEN-88cd02";
 
-    WireMockServer expandable;
-    RelayHarness relay;
-
     @Test
     void canariesAppearInNoLogLineAndNoDeadLetter() throws Exception {
-        expandable = WireMockVendors.started(closing);
+        WireMockServer expandable = WireMockVendors.started(closing);
         expandable.stubFor(post(urlEqualTo("/api/auth-token-get")).inScenario("t")
                 .whenScenarioStateIs(Scenario.STARTED).willReturn(okJson("{\"AUTH_TOKEN\":\"" + TOKEN_1 + "\"}"))
                 .willSetStateTo("2"));
@@ -54,7 +51,7 @@ class SecretsStayOutTest extends RelayTestCase {
                         + " for user relay/" + PASSWORD + " is locked\",\"MESSAGE_CODE\":\"E9\"}")));
         long logBefore = TestLog.mark();
 
-        relay = newRelay()
+        RelayHarness relay = newRelay()
                 .set("relay.vendors.expandable.base-url", expandable.baseUrl() + "/api")
                 .set("relay.vendors.expandable.user-name", "relay")
                 .set("relay.vendors.expandable.password", PASSWORD)
@@ -81,7 +78,7 @@ class SecretsStayOutTest extends RelayTestCase {
         String shToken = "CANARY-SH-TOKEN-77d1";
         String shRefresh = "CANARY-SH-REFRESH-0a9b";
         String solKey = "CANARY-SOL-KEY-3b8c";
-        expandable = WireMockVendors.started(closing);
+        WireMockServer expandable = WireMockVendors.started(closing);
         expandable.stubFor(post(urlEqualTo("/rpm/Customer")).willReturn(okJson(
                 "{\"Result\":{\"Error\":\"Valid key required (got " + rpmKey + ")\"}}")));
         expandable.stubFor(post(urlEqualTo("/sh/v1/auth/token")).willReturn(okJson("{\"code\":\"200\",\"data\":"
@@ -95,7 +92,7 @@ class SecretsStayOutTest extends RelayTestCase {
                 .withBody("{\"error\":\"bad key " + solKey + "\"}")));
         long logBefore = TestLog.mark();
 
-        relay = newRelay()
+        RelayHarness relay = newRelay()
                 .set("relay.vendors.rpm.base-url", expandable.baseUrl() + "/rpm")
                 .set("relay.vendors.rpm.api-key", rpmKey)
                 .set("relay.vendors.socialhub.base-url", expandable.baseUrl() + "/sh")

@@ -34,12 +34,9 @@ class SecretsAndLogsTest extends RelayTestCase {
     private static final String RAW_PASSWORD = "CANARY-RAW-PW-5b6a";
     private static final String URL_KEY = "CANARY-URL-KEY-7988";
 
-    WireMockServer vendors;
-    RelayHarness relay;
-
     @Test
     void renewedTokensRawSecretsAndUrlKeysStayOutAndNoLineCanBeForged() throws Exception {
-        vendors = WireMockVendors.started(closing);
+        WireMockServer vendors = WireMockVendors.started(closing);
         // Expandable: the first token is refused, the second one is issued, and the vendor then echoes the old one
         vendors.stubFor(post(urlEqualTo("/exp/auth-token-get")).inScenario("t").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(okJson("{\"AUTH_TOKEN\":\"" + OLD_TOKEN + "\"}")).willSetStateTo("renewed"));
@@ -57,7 +54,7 @@ class SecretsAndLogsTest extends RelayTestCase {
                 + "required for /rpm/Customer?apikey=" + URL_KEY + "\"}}")));
         long logBefore = TestLog.mark();
 
-        relay = newRelay()
+        RelayHarness relay = newRelay()
                 .set("relay.vendors.expandable.base-url", vendors.baseUrl() + "/exp")
                 .set("relay.vendors.rpm.base-url", vendors.baseUrl() + "/rpm?apikey=" + URL_KEY)
                 .start();

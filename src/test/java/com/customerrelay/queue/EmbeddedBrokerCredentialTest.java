@@ -27,14 +27,11 @@ class EmbeddedBrokerCredentialTest extends RelayTestCase {
     private static final String USER = "relay-producer";
     private static final String PASSWORD = "canary-broker-pw-77c1";
 
-    RelayHarness relay;
-    VendorStub vendor;
-
     @Test
     void onlyAProducerWithTheCredentialIsLetIn() throws Exception {
         long mark = TestLog.mark();
-        vendor = closing.add(new VendorStub("SOFCT_USER_1"));
-        relay = newRelay();
+        VendorStub vendor = newVendor();
+        RelayHarness relay = newRelay();
         String url = relay.brokerOnFreePort();
         relay.set("relay.broker.embedded-user", USER).set("relay.broker.embedded-password", PASSWORD)
                 .set("relay.vendors.expandable.base-url", vendor.baseUrl()).start();
@@ -57,7 +54,7 @@ class EmbeddedBrokerCredentialTest extends RelayTestCase {
 
     @Test
     void aUserWithoutAPasswordStopsTheStartNamingTheKeys() {
-        relay = newRelay().set("relay.broker.embedded-user", USER);
+        RelayHarness relay = newRelay().set("relay.broker.embedded-user", USER);
         assertThatThrownBy(relay::start).hasStackTraceContaining("relay.broker.embedded-password");
     }
 }
