@@ -26,6 +26,7 @@ import com.customerrelay.delivery.OutcomeOutbox;
 import com.customerrelay.delivery.VendorCircuit;
 import com.customerrelay.delivery.VendorCircuits;
 import com.customerrelay.delivery.VendorPauses;
+import com.customerrelay.delivery.VendorSettingFunction;
 import com.customerrelay.delivery.VendorUrls;
 import com.customerrelay.http.ApiKeys;
 import com.customerrelay.http.HttpApi;
@@ -165,8 +166,10 @@ public final class RelayConfiguration implements CamelConfiguration {
             context.getRegistry().bind(name + "Pacing", new CallPacing(vendor.rateLimit()));
             connector.beans(vendor, logins).forEach(context.getRegistry()::bind);
         }
-        // {{vendor-url:<name>}} in the delivery routes: the vendor's base-url, or its sandbox's
+        // {{vendor-url:<name>}} in the delivery routes: the vendor's base-url, or its sandbox's; and
+        // {{vendor-setting:<name>.<key>:<default>}}, a setting read as VendorSettings reads it
         context.getPropertiesComponent().addPropertiesFunction(new VendorUrls(vendors.settings()));
+        context.getPropertiesComponent().addPropertiesFunction(new VendorSettingFunction(vendors.settings()));
         return vendors;
     }
 

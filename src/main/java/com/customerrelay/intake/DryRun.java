@@ -24,8 +24,9 @@ import java.util.Map;
  * Dry runs (PRODUCT.md §7: {@code POST /updates?dryRun=true}, {@code POST /sync/{job}/preview}): requests validated
  * as every intake validates them, then each deliverable target sent through its vendor's attempt route
  * ({@code direct:<vendor>-attempt}) as a delivery would be, reads included (RPM's customer read is made, so its
- * payload is the contact as RPM holds it, merged). Each attempt route passes {@code direct:dry-run-gate}
- * (routes/dry-run.camel.yaml) just before its write; in a dry run the gate calls {@link #keep} and stops the
+ * payload is the contact as RPM holds it, merged). Each write call (a vendor-request route,
+ * routes/vendor-call.camel.yaml) passes {@code direct:dry-run-gate} (routes/dry-run.camel.yaml) just before it
+ * reaches the vendor; in a dry run the gate calls {@link #keep} and stops the
  * exchange, so nothing is written. Nothing is stored, dispatched or dead-lettered.
  */
 public final class DryRun {

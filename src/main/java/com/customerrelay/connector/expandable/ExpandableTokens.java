@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The credential step of Expandable's delivery route: the session token from auth-token-get (the route
  * {@code expandable-login}), cached and shared by all deliveries, put into the update body as AUTH_TOKEN, and
- * renewed once when Expandable answers 401.
+ * renewed once when Expandable answers 401 (the update's route then attaches the new one).
  */
 public final class ExpandableTokens {
 
@@ -50,19 +50,16 @@ public final class ExpandableTokens {
 
     /** The update body with the current session token (logging in first if there is none). */
     public ObjectNode attach(@ExchangeProperty(PAYLOAD) ObjectNode payload, Exchange exchange) throws Exception {
-        return withToken(payload, current(), exchange);
-    }
-
-    /** The update body with a new session token: the one just sent was refused. */
-    public ObjectNode renew(@ExchangeProperty(PAYLOAD) ObjectNode payload, Exchange exchange) throws Exception {
-        return withToken(payload, refresh(exchange.getProperty(SENT_TOKEN, String.class)), exchange);
-    }
-
-    private static ObjectNode withToken(ObjectNode payload, String token, Exchange exchange) {
-        exchange.setProperty(SENT_TOKEN, token);
+        String current = current();
+        exchange.setProperty(SENT_TOKEN, current);
         ObjectNode body = payload.deepCopy();
-        body.put("AUTH_TOKEN", token);
+        body.put("AUTH_TOKEN", current);
         return body;
+    }
+
+    /** The session token just sent was refused: the next {@link #attach} gets a new one. */
+    public void renew(Exchange exchange) throws Exception {
+        refresh(exchange.getProperty(SENT_TOKEN, String.class));
     }
 
     private synchronized String current() throws Exception {

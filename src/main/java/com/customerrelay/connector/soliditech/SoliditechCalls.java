@@ -15,25 +15,21 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SoliditechCalls {
 
-    private final HttpMethods method;
     private final String customerPath;
     private final String contactPath;
 
     SoliditechCalls(VendorSettings settings) {
+        // the method itself is set once by the soliditech-update route, from the same key; checked here so that a
+        // bad one stops the start with a message naming the key
         String configured = settings.setting("method", "PUT").trim().toUpperCase();
         try {
-            this.method = HttpMethods.valueOf(configured);
+            HttpMethods.valueOf(configured);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("relay.vendors.soliditech.method must be an HTTP method such as PUT, "
                     + "POST or PATCH, not '" + SafeText.value(configured) + "'");
         }
         this.customerPath = settings.setting("customer-path", "/customers/{accountId}");
         this.contactPath = settings.setting("contact-path", "/customers/{accountId}/contacts/{contactId}");
-    }
-
-    /** relay.vendors.soliditech.method (as camel-http's enum, which it would otherwise convert on every call). */
-    public HttpMethods method() {
-        return method;
     }
 
     /** The request's path: customer-path or contact-path with its keys filled in, each encoded as a segment. */

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The rpm-attempt route's own steps, with every call to RPM ({@code direct:rpm-call}) mocked by AdviceWith: the
+ * The rpm-attempt route's own steps, with every request to RPM ({@code direct:rpm-call}) mocked by AdviceWith: the
  * route must read the customer, merge the request over the contact RPM holds, and write the whole contact back, in
  * that order and to those paths. Fast, and independent of HTTP; RpmDeliveryTest holds the contract over real HTTP.
  */
@@ -24,8 +24,7 @@ class RpmRouteTest extends RelayTestKit {
 
     @Test
     void readsTheCustomerThenWritesTheMergedContactBack() throws Exception {
-        AdviceWith.adviceWith(context, "rpm-attempt", route -> route.mockEndpointsAndSkip("direct:rpm-call"));
-        MockEndpoint rpm = getMockEndpoint("mock:direct:rpm-call");
+        MockEndpoint rpm = mockRpm();
         rpm.expectedMessageCount(2);
         rpm.whenExchangeReceived(1, call -> answer(call, """
                 {"Result":{"CustomerID":1042,"Contacts":[
@@ -63,8 +62,7 @@ class RpmRouteTest extends RelayTestKit {
 
     @Test
     void aContactRpmDoesNotHoldIsRejectedWithoutAWrite() throws Exception {
-        AdviceWith.adviceWith(context, "rpm-attempt", route -> route.mockEndpointsAndSkip("direct:rpm-call"));
-        MockEndpoint rpm = getMockEndpoint("mock:direct:rpm-call");
+        MockEndpoint rpm = mockRpm();
         rpm.whenAnyExchangeReceived(call -> answer(call, "{\"Result\":{\"CustomerID\":1042,\"Contacts\":[]}}"));
 
         drop("gone.json", "{\"id\":\"rpm-route-2\",\"kind\":\"contact\",\"targets\":{\"rpm\":{\"customerId\":1042,"
@@ -76,6 +74,14 @@ class RpmRouteTest extends RelayTestKit {
         assertThat(rpm.getReceivedExchanges()).as("the read only: nothing is written for an unknown contact")
                 .hasSize(1).allSatisfy(call -> assertThat(call.getMessage().getHeader(Exchange.HTTP_PATH))
                         .isEqualTo("/Customer"));
+    }
+
+    /** Every RPM request, from the read's route and the edit's, answered by a mock instead of RPM. */
+    private MockEndpoint mockRpm() throws Exception {
+        for (String call : List.of("rpm-customer-read", "rpm-contact-edit")) {
+            AdviceWith.adviceWith(context, call, route -> route.mockEndpointsAndSkip("direct:rpm-call"));
+        }
+        return getMockEndpoint("mock:direct:rpm-call");
     }
 
     private static void answer(Exchange call, String json) {

@@ -175,6 +175,22 @@ class SoliditechDeliveryTest {
     }
 
     @Nested
+    @Settings({"relay.vendors.soliditech.method= ", "relay.vendors.soliditech.customer-path= "})
+    class WithBlankMethodAndPath extends OnWireMock {
+
+        @Test
+        void aBlankSettingMeansItsDefault() throws Exception {
+            SOLIDITECH.stubFor(put(anyUrl()).willReturn(okJson("{\"result\":{}}")));
+
+            dropAndAwaitAttempts("soliditech", 1, "blank.json", "{\"id\":\"sol-5\",\"kind\":\"customer\","
+                    + "\"targets\":{\"soliditech\":{\"accountId\":\"10046\"}},\"data\":{\"taxType\":\"VAT\"}}");
+
+            awaitDelivered("soliditech", 1);
+            assertThat(SOLIDITECH.findAll(putRequestedFor(urlEqualTo("/api/customers/10046")))).hasSize(1);
+        }
+    }
+
+    @Nested
     @Settings("relay.vendors.soliditech.api-key=sol-key-1")
     class OnTheBuiltInSandbox extends RelayTestKit {
 
