@@ -28,12 +28,12 @@ public record Outcome(Type type, String message, Integer httpStatus, String vend
 
     /** A failure of the relay's side of an attempt, not an answer of the vendor: tried again, counted. */
     public static Outcome retry(String message) {
-        return retry(message, null, null, null, null);
+        return new Outcome(Type.RETRY, message, null, null, null, null, false, null);
     }
 
-    public static Outcome retry(String message, Integer status, String vendorMessage, String vendorCode,
-                                Long retryAfterMs) {
-        return new Outcome(Type.RETRY, message, status, vendorMessage, vendorCode, retryAfterMs, false, null);
+    /** A failure the vendor's answer says may pass: tried again, not before its Retry-After when it gave one. */
+    public static Outcome retry(String message, VendorAnswer answer) {
+        return new Outcome(Type.RETRY, message, answer.status(), null, null, answer.retryAfterMs(), false, null);
     }
 
     /** The vendor could not be reached or did not answer: tried again, and a sign that the vendor is down. */
@@ -41,8 +41,25 @@ public record Outcome(Type type, String message, Integer httpStatus, String vend
         return new Outcome(Type.RETRY, message, null, null, null, null, true, null);
     }
 
-    public static Outcome rejected(String message, Integer status, String vendorMessage, String vendorCode) {
-        return new Outcome(Type.REJECTED, message, status, vendorMessage, vendorCode, null, false, null);
+    /** The vendor's answer refused the request for good: dead-lettered. */
+    public static Outcome rejected(String message, VendorAnswer answer) {
+        return new Outcome(Type.REJECTED, message, answer.status(), null, null, null, false, null);
+    }
+
+    /** Refused for good before any write, on what the vendor holds (RPM's contact), not on an HTTP answer. */
+    public static Outcome rejected(String message) {
+        return new Outcome(Type.REJECTED, message, null, null, null, null, false, null);
+    }
+
+    /** This outcome with the vendor's own words for the dead letter: its message and its code (either may be null). */
+    public Outcome vendorSaid(String vendorMessage, String vendorCode) {
+        return new Outcome(type, message, httpStatus, vendorMessage, vendorCode, retryAfterMs, unreachable,
+                vendorRecordId);
+    }
+
+    /** This outcome with the vendor's own message for the dead letter (a vendor that gives no code). */
+    public Outcome vendorSaid(String vendorMessage) {
+        return vendorSaid(vendorMessage, null);
     }
 
     /**

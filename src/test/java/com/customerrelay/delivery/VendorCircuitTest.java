@@ -33,7 +33,7 @@ class VendorCircuitTest {
             "circuit.open-ms", "100", "circuit.max-open-ms", "400", "max-retry-after-ms", "3000");
 
     private static Outcome down() {
-        return Outcome.retry("Expandable answered 503", 503, null, null, null);
+        return Outcome.retry("Expandable answered 503", new VendorAnswer(503, "", null));
     }
 
     private static void call(VendorCircuit circuit, Outcome outcome) {
@@ -71,9 +71,10 @@ class VendorCircuitTest {
     void failuresOfOneRequestWhileTheVendorAnswersNeverOpenIt() {
         VendorCircuit circuit = circuit(FAST);
         for (int i = 0; i < 20; i++) {
-            call(circuit, Outcome.retry("Expandable answered 500: locked", 500, "locked", "E1042", null));
-            call(circuit, Outcome.rejected("Expandable answered 400", 400, null, null));
-            call(circuit, Outcome.rejected("RPM: contact not found", null, "not found", null));
+            call(circuit, Outcome.retry("Expandable answered 500: locked", new VendorAnswer(500, "", null))
+                    .vendorSaid("locked", "E1042"));
+            call(circuit, Outcome.rejected("Expandable answered 400", new VendorAnswer(400, "", null)));
+            call(circuit, Outcome.rejected("RPM: contact not found").vendorSaid("not found"));
         }
         assertThat(circuit.state()).isEqualTo(VendorCircuit.State.CLOSED);
         assertThat(transitions).isEmpty();
@@ -82,7 +83,7 @@ class VendorCircuitTest {
     @Test
     void aRetryAfterHoldsTheProbeBackAsCutToMaxRetryAfter() {
         VendorCircuit circuit = circuit(FAST);
-        Outcome day = Outcome.retry("Expandable answered 503", 503, null, null, 86_400_000L);
+        Outcome day = Outcome.retry("Expandable answered 503", new VendorAnswer(503, "", 86_400_000L));
         assertThat(circuit.retryAfterMs(day)).isEqualTo(3_000);
         call(circuit, day);
         call(circuit, day);

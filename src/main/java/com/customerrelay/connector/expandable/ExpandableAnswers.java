@@ -25,13 +25,13 @@ public final class ExpandableAnswers {
         Error error = Error.of(answer);
         if (answer.status() == 401) {
             return Outcome.rejected("Expandable refused a freshly issued session token (401" + error.suffix() + ")",
-                    401, error.message, error.code);
+                    answer).vendorSaid(error.message, error.code);
         }
         String message = "Expandable answered " + answer.status() + error.suffix();
         if (answer.isTransient()) {
-            return Outcome.retry(message, answer.status(), error.message, error.code, answer.retryAfterMs());
+            return Outcome.retry(message, answer).vendorSaid(error.message, error.code);
         }
-        return Outcome.rejected(message, answer.status(), error.message, error.code);
+        return Outcome.rejected(message, answer).vendorSaid(error.message, error.code);
     }
 
     /** CUST_CONTACT of the contact the answer gives back, or null. */

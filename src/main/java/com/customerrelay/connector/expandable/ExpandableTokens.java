@@ -96,9 +96,9 @@ public final class ExpandableTokens {
         String detail = "Expandable login (auth-token-get) answered " + response.status()
                 + (message == null ? "" : ": " + Secrets.mask(message));
         if (response.isTransient()) {
-            throw new OutcomeException(Outcome.retry(detail, response.status(), message, null, response.retryAfterMs()));
+            throw new OutcomeException(Outcome.retry(detail, response).vendorSaid(message));
         }
         throw new OutcomeException(Outcome.rejected(detail + " — check relay.vendors.expandable.data-source, "
-                + ".user-name and .password", response.status(), message, null));
+                + ".user-name and .password", response).vendorSaid(message));
     }
 }

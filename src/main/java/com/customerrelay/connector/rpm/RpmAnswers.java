@@ -32,7 +32,7 @@ public final class RpmAnswers {
             }
         }
         throw new OutcomeException(Outcome.rejected("RPM customer " + keys.get("customerId").asLong()
-                + " has no contact " + contactId, null, "Contact not found", null));
+                + " has no contact " + contactId).vendorSaid("Contact not found"));
     }
 
     /** RPM's answer to {@code CustomerContactEdit}. */
@@ -59,28 +59,28 @@ public final class RpmAnswers {
         if (!answer.ok()) {
             String message = "RPM " + call + " answered " + status + (error == null ? "" : ": " + error);
             if (answer.isTransient()) {
-                throw new OutcomeException(Outcome.retry(message, status, error, null, answer.retryAfterMs()));
+                throw new OutcomeException(Outcome.retry(message, answer).vendorSaid(error));
             }
             if (status == 401 || status == 403) {
-                throw new OutcomeException(Outcome.rejected(message + " — check relay.vendors.rpm.api-key", status,
-                        error, null));
+                throw new OutcomeException(Outcome.rejected(message + " — check relay.vendors.rpm.api-key", answer)
+                        .vendorSaid(error));
             }
-            throw new OutcomeException(Outcome.rejected(message, status, error, null));
+            throw new OutcomeException(Outcome.rejected(message, answer).vendorSaid(error));
         }
         if (body == null || !body.path("Result").isObject()) {
             throw new OutcomeException(Outcome.retry("RPM " + call + " answered " + status + " without a Result",
-                    status, null, null, null));
+                    answer));
         }
         if (error != null) {
             String message = "RPM " + call + " failed: " + error;
             if (error.contains("API daily limit reached")) {
-                throw new OutcomeException(Outcome.retry(message, status, error, null, answer.retryAfterMs()));
+                throw new OutcomeException(Outcome.retry(message, answer).vendorSaid(error));
             }
             if (error.contains("Valid key required")) {
-                throw new OutcomeException(Outcome.rejected(message + " — check relay.vendors.rpm.api-key", status,
-                        error, null));
+                throw new OutcomeException(Outcome.rejected(message + " — check relay.vendors.rpm.api-key", answer)
+                        .vendorSaid(error));
             }
-            throw new OutcomeException(Outcome.rejected(message, status, error, null));
+            throw new OutcomeException(Outcome.rejected(message, answer).vendorSaid(error));
         }
         return body.path("Result");
     }

@@ -112,18 +112,17 @@ public final class RpmContactMerge {
 
         if (contact.path("FirstName").asText("").isBlank() || contact.path("LastName").asText("").isBlank()) {
             return new Merged(null, Outcome.rejected("RPM requires FirstName and LastName, and contact " + contactId
-                    + " would have none", null, null, null));
+                    + " would have none"));
         }
         if (phones.size() > RpmProfile.MAX_PHONES) {
             return new Merged(null, Outcome.rejected("RPM takes at most " + RpmProfile.MAX_PHONES
-                    + " phone numbers; contact " + contactId + " would have " + phones.size(), null, null, null));
+                    + " phone numbers; contact " + contactId + " would have " + phones.size()));
         }
         boolean isPrimary = entry.path("IsPrimary").asBoolean(false);
         JsonNode wanted = keys.get("primary");
         if (wanted != null && !wanted.asBoolean() && isPrimary) {
             return new Merged(null, Outcome.rejected("RPM cannot demote a primary contact: contact " + contactId
-                    + " is the primary contact of customer " + customerId + " and targets.rpm.primary is false",
-                    null, null, null));
+                    + " is the primary contact of customer " + customerId + " and targets.rpm.primary is false"));
         }
         ObjectNode body = Json.object();
         body.put("CustomerID", customerId);

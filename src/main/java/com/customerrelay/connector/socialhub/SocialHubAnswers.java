@@ -31,7 +31,7 @@ public final class SocialHubAnswers {
         Outcome outcome = classify(answer, body);
         if (tokenRefused(answer, body)) {
             return Outcome.rejected("SocialHub refused a freshly issued access token: " + outcome.message(),
-                    outcome.httpStatus(), outcome.vendorMessage(), outcome.vendorCode());
+                    answer).vendorSaid(outcome.vendorMessage(), outcome.vendorCode());
         }
         return outcome;
     }
@@ -56,12 +56,12 @@ public final class SocialHubAnswers {
         String message = "SocialHub answered " + answer.status() + (code.isEmpty() ? "" : " with code " + code)
                 + (text == null ? "" : ": " + text);
         if (answer.isTransient() || TRANSIENT_CODES.contains(code)) {
-            return Outcome.retry(message, answer.status(), text, vendorCode, answer.retryAfterMs());
+            return Outcome.retry(message, answer).vendorSaid(text, vendorCode);
         }
         if (answer.ok() && code.isEmpty()) {
-            return Outcome.retry(message + " (no result code)", answer.status(), text, null, null);
+            return Outcome.retry(message + " (no result code)", answer).vendorSaid(text);
         }
-        return Outcome.rejected(message, answer.status(), text, vendorCode);
+        return Outcome.rejected(message, answer).vendorSaid(text, vendorCode);
     }
 
     static JsonNode parse(VendorAnswer answer) {

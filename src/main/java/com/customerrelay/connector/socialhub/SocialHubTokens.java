@@ -85,10 +85,10 @@ public final class SocialHubTokens {
         String detail = "SocialHub token request answered " + response.status()
                 + (code.isEmpty() ? "" : " with code " + code) + (text == null ? "" : ": " + text);
         if (response.isTransient() || SocialHubAnswers.TRANSIENT_CODES.contains(code)) {
-            throw new OutcomeException(Outcome.retry(detail, response.status(), text, code, response.retryAfterMs()));
+            throw new OutcomeException(Outcome.retry(detail, response).vendorSaid(text, code));
         }
         throw new OutcomeException(Outcome.rejected(detail + " — check relay.vendors.socialhub.app-id and .app-secret",
-                response.status(), text, code.isEmpty() ? null : code));
+                response).vendorSaid(text, code.isEmpty() ? null : code));
     }
 
     /** When the token stops being good: from expiresIn (seconds) or expireTime (epoch), less a minute. */

@@ -30,20 +30,21 @@ public final class SoliditechAnswers {
         if (!answer.ok()) {
             String message = "Soliditech answered " + status + (error == null ? "" : ": " + error);
             if (answer.isTransient()) {
-                return Outcome.retry(message, status, error, null, answer.retryAfterMs());
+                return Outcome.retry(message, answer).vendorSaid(error);
             }
             if (status == 401 || status == 403) {
                 return Outcome.rejected(message + " — check relay.vendors.soliditech.api-key (and .api-key-header)",
-                        status, error, null);
+                        answer).vendorSaid(error);
             }
-            return Outcome.rejected(message, status, error, null);
+            return Outcome.rejected(message, answer).vendorSaid(error);
         }
         if (body == null || !body.has("result") || body.get("result").isNull()) {
             return Outcome.rejected("Soliditech answered " + status + " without a result"
-                    + (error == null ? "" : ": " + error), status, error, null);
+                    + (error == null ? "" : ": " + error), answer).vendorSaid(error);
         }
         if (error != null) {
-            return Outcome.rejected("Soliditech answered " + status + " with an error: " + error, status, error, null);
+            return Outcome.rejected("Soliditech answered " + status + " with an error: " + error, answer)
+                    .vendorSaid(error);
         }
         JsonNode id = body.path("result").path("id");
         return Outcome.delivered(id.isValueNode() && !id.isNull() ? id.asText() : null);
