@@ -75,7 +75,7 @@ public final class RequestFileReader {
             long bytes = 0;
             while (batch.size() < BATCH && bytes < BATCH_BYTES && items.hasNext()) {
                 batch.add(items.next());
-                bytes += items instanceof Sized sized ? sized.lastBytes() : 0;
+                bytes += items instanceof SizedItems sized ? sized.lastBytes() : 0;
             }
             return batch;
         }
@@ -175,19 +175,36 @@ public final class RequestFileReader {
         return source;
     }
 
-    /** Items that know the size in the file of the one last handed out (what a batch holds of it). */
-    private interface Sized {
-        long lastBytes();
+    /**
+     * Items that know the size in the file of the one last handed out (what a batch holds of it): hasNext reads
+     * ahead into {@code next} and {@code nextBytes}, next hands them out.
+     */
+    private abstract static class SizedItems implements Iterator<IntakeItem>, Closeable {
+        protected IntakeItem next;
+        protected long nextBytes;
+        private long lastBytes;
+
+        @Override
+        public IntakeItem next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            IntakeItem item = next;
+            next = null;
+            lastBytes = nextBytes;
+            return item;
+        }
+
+        long lastBytes() {
+            return lastBytes;
+        }
     }
 
     /** One request per non-blank line; a line over the size limit is refused without being held. */
-    private static final class LineItems implements Iterator<IntakeItem>, Closeable, Sized {
+    private static final class LineItems extends SizedItems {
         private final BoundedLines lines;
         private final String name;
         private final int max;
-        private IntakeItem next;
-        private long nextBytes;
-        private long lastBytes;
         private boolean closed;
 
         LineItems(File file, String name, int max) throws IOException {
@@ -237,22 +254,6 @@ public final class RequestFileReader {
         }
 
         @Override
-        public IntakeItem next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            IntakeItem item = next;
-            next = null;
-            lastBytes = nextBytes;
-            return item;
-        }
-
-        @Override
-        public long lastBytes() {
-            return lastBytes;
-        }
-
-        @Override
         public void close() throws IOException {
             if (!closed) {
                 closed = true;
@@ -262,16 +263,13 @@ public final class RequestFileReader {
     }
 
     /** One request, or each element of a top-level array, with the line each starts on. */
-    private static final class JsonItems implements Iterator<IntakeItem>, Closeable, Sized {
+    private static final class JsonItems extends SizedItems {
         private final File file;
         private final JsonParser parser;
         private final String name;
         private final Map<Long, Long> oversized;
         private final int max;
         private long index = -1;
-        private IntakeItem next;
-        private long nextBytes;
-        private long lastBytes;
         private boolean done;
 
         JsonItems(File file, String name, Map<Long, Long> oversized, int max) throws IOException {
@@ -335,22 +333,6 @@ public final class RequestFileReader {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + name, e);
             }
-        }
-
-        @Override
-        public IntakeItem next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            IntakeItem item = next;
-            next = null;
-            lastBytes = nextBytes;
-            return item;
-        }
-
-        @Override
-        public long lastBytes() {
-            return lastBytes;
         }
 
         @Override
