@@ -27,7 +27,6 @@ import com.customerrelay.delivery.VendorCircuit;
 import com.customerrelay.delivery.VendorCircuits;
 import com.customerrelay.delivery.VendorPauses;
 import com.customerrelay.delivery.VendorSettingFunction;
-import com.customerrelay.delivery.VendorUrls;
 import com.customerrelay.http.ApiKeys;
 import com.customerrelay.http.HttpApi;
 import com.customerrelay.deadletter.DeadLetterReplay;
@@ -166,9 +165,8 @@ public final class RelayConfiguration implements CamelConfiguration {
             context.getRegistry().bind(name + "Pacing", new CallPacing(vendor.rateLimit()));
             connector.beans(vendor, logins).forEach(context.getRegistry()::bind);
         }
-        // {{vendor-url:<name>}} in the delivery routes: the vendor's base-url, or its sandbox's; and
-        // {{vendor-setting:<name>.<key>:<default>}}, a setting read as VendorSettings reads it
-        context.getPropertiesComponent().addPropertiesFunction(new VendorUrls(vendors.settings()));
+        // {{vendor-setting:<name>.<key>[:<default>]}} in the delivery routes: a setting as the relay uses it (the
+        // base-url: the configured one, or the sandbox's)
         context.getPropertiesComponent().addPropertiesFunction(new VendorSettingFunction(vendors.settings()));
         return vendors;
     }

@@ -6,10 +6,11 @@ import org.apache.camel.spi.PropertiesFunction;
 import java.util.Map;
 
 /**
- * The properties function {@code {{vendor-setting:<vendor>.<key>:<default>}}} of the delivery routes: a vendor's
- * setting read as the relay reads all its settings (VendorSettings.setting: trimmed, a blank value meaning the
- * default), where Camel's own {@code {{relay.vendors.<vendor>.<key>:<default>}}} would give a blank value as it is.
- * Resolved once, when the route is made: Soliditech's configured HTTP method, set as a constant.
+ * The properties function {@code {{vendor-setting:<vendor>.<key>[:<default>]}}} of the delivery routes, resolved once
+ * when a route is made: a vendor's setting as the relay uses it, where Camel's own placeholder would give the raw
+ * value. {@code base-url} is the base-url in use — relay.vendors.&lt;vendor&gt;.base-url, or the address of the
+ * vendor's built-in sandbox when that is empty, only known once the sandbox has its port. Any other key is read as
+ * VendorSettings.setting reads it: trimmed, a blank value meaning the default (Soliditech's configured HTTP method).
  */
 public final class VendorSettingFunction implements PropertiesFunction {
 
@@ -27,12 +28,21 @@ public final class VendorSettingFunction implements PropertiesFunction {
     @Override
     public String apply(String remainder) {
         int dot = remainder.indexOf('.');
-        int colon = remainder.indexOf(':', Math.max(dot, 0));
         VendorSettings settings = dot < 0 ? null : vendors.get(remainder.substring(0, dot).trim());
-        if (settings == null || colon < 0) {
-            throw new IllegalArgumentException("{{vendor-setting:" + remainder + "}} must name a vendor, a key and a "
-                    + "default (<vendor>.<key>:<default>); vendors: " + vendors.keySet());
+        if (settings == null) {
+            throw new IllegalArgumentException("{{vendor-setting:" + remainder + "}} must name a vendor and a key "
+                    + "(<vendor>.<key>[:<default>]); vendors: " + vendors.keySet());
         }
-        return settings.setting(remainder.substring(dot + 1, colon).trim(), remainder.substring(colon + 1));
+        int colon = remainder.indexOf(':', dot);
+        String key = (colon < 0 ? remainder.substring(dot + 1) : remainder.substring(dot + 1, colon)).trim();
+        if (key.equals("base-url")) {
+            return settings.baseUrl();
+        }
+        String value = settings.setting(key, colon < 0 ? null : remainder.substring(colon + 1));
+        if (value == null) {
+            throw new IllegalArgumentException("{{vendor-setting:" + remainder + "}}: relay.vendors."
+                    + settings.vendor() + "." + key + " is not set and the placeholder gives no default");
+        }
+        return value;
     }
 }
